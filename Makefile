@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make lab` and `make test`. Every target sets up .venv
+# first, and that step is a quick no-op until pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: lab test record bench clean
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
+
+test: $(STAMP)
+	$(BIN)/pytest --nbval
+
+# Re-execute notebooks in place in fresh kernels (all of them, or NB="notebooks/01-hello.ipynb").
+record: $(STAMP)
+	$(BIN)/python tools/record.py $(NB)
+
+bench: $(STAMP)
+	$(BIN)/python bench/serve_bench.py
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,20 @@
+"""Fixtures shared by the chapter tests: a live server per test, stopped afterwards."""
+
+import pytest
+
+from tourapp import serve
+
+
+@pytest.fixture
+def live():
+    """Serve an app for the test's duration: ``url = live(app)``."""
+    servers = []
+
+    def start(app):
+        server = serve(app)
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.stop()

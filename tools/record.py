@@ -1,0 +1,56 @@
+"""Re-execute notebooks in place, each in a fresh kernel, and strip metadata that churns.
+
+Usage: python tools/record.py [NOTEBOOK ...]   (default: every notebook in notebooks/)
+"""
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import conftest  # noqa: E402,F401  (the same kernel environment as the tests: hash seed, no hub prefix)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def record(path):
+    """Execute one notebook top to bottom in a fresh kernel of this environment and save it."""
+    path = Path(path).resolve()
+    nb = nbformat.read(path, as_version=4)
+    # The same kernel nbval uses (--nbval-current-env), so recorded and tested outputs agree.
+    km = AsyncKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    client = NotebookClient(nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nbformat.write(normalize(nb), path)
+    return path.relative_to(ROOT).as_posix()
+
+
+def normalize(nb):
+    """Drop execution timestamps and version details so an unchanged notebook records unchanged."""
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell.setdefault("id", f"cell-{index}")
+    return nb
+
+
+def main(argv):
+    paths = argv or sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    failed = 0
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        for path, future in [(p, pool.submit(record, p)) for p in paths]:
+            try:
+                print(f"recorded {future.result()}")
+            except Exception as exc:  # report every notebook, then fail
+                failed += 1
+                print(f"FAILED {path}: {type(exc).__name__}: {str(exc)[-2000:]}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
