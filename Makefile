@@ -18,8 +18,9 @@ test: $(STAMP)
 record: $(STAMP)
 	$(BIN)/python tools/record.py $(NB)
 
+# Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
-	$(BIN)/python bench/serve_bench.py
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
