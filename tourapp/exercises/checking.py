@@ -1,0 +1,161 @@
+"""Run an exercise's check against the learner's app and report ✓ or ✗, never a traceback."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+from flask import Flask
+
+from ..display import _in_notebook
+from ..server import Server
+from .expect import Miss, NotDone, Probe, describe, where
+from .registry import for_chapter, get
+
+__all__ = ["MIMETYPE", "Result", "check", "run"]
+
+# The machine-readable copy of a result, displayed next to its text: the grader reads it back
+# from the executed notebook, and front ends that do not know the type show the text instead.
+MIMETYPE = "application/vnd.flask-tour.check+json"
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check: ``status`` is ``"passed"``, ``"failed"`` or ``"not done"``."""
+
+    exercise: str
+    title: str
+    status: str
+    message: str
+
+    @property
+    def passed(self):
+        """Tell whether the check passed."""
+        return self.status == "passed"
+
+    def __str__(self):
+        mark = "✓" if self.passed else "✗"
+        return f"{mark} {self.exercise} · {self.title}: {self.message}"
+
+    def to_json(self):
+        """Return the result as a dict of strings, the form the grader collects."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data):
+        """Rebuild a result from :meth:`to_json`'s dict."""
+        return cls(**{key: str(data[key]) for key in ("exercise", "title", "status", "message")})
+
+
+def check(exercise_id, app=_MISSING):
+    """Check an exercise and print ✓, or ✗ with what was expected and what came back.
+
+    Without ``app``, the check takes the function the exercise asks for (``shout_app`` for
+    01.1) from the caller's namespace, so that a check cell works, and explains, even before
+    that function exists. ``app`` may be a Flask app or a function that builds one.
+    """
+    if app is _MISSING:
+        exercise = get(exercise_id)
+        if exercise is not None:
+            app = sys._getframe(1).f_globals.get(exercise.name, _MISSING)
+    _report(run(exercise_id, app))
+
+
+def run(exercise_id, app=_MISSING):
+    """Run an exercise's check against an app (or a function that builds one); return a :class:`Result`."""
+    exercise = get(exercise_id)
+    if exercise is None:
+        chapter = for_chapter(exercise_id.partition(".")[0]) if exercise_id[:2].isdigit() else []
+        known = ", ".join(ex.id for ex in chapter) or "none"
+        return Result(exercise_id, "unknown exercise", "failed", f"there is no exercise {exercise_id} (this chapter has: {known}).")
+    try:
+        flask_app = _build(exercise, app)
+        with _served(flask_app) as probe:
+            exercise.check(probe)
+    except NotDone as exc:
+        return Result(exercise.id, exercise.title, "not done", f"not done yet: {exc}")
+    except Miss as exc:
+        return Result(exercise.id, exercise.title, "failed", str(exc))
+    except Exception as exc:  # whatever the learner's app does, the learner gets a sentence
+        return Result(exercise.id, exercise.title, "failed", f"the check could not finish: {describe(exc)}.")
+    return Result(exercise.id, exercise.title, "passed", exercise.goal)
+
+
+def _build(exercise, obj):
+    """Return the Flask app to check: ``obj`` itself, or what the learner's function builds."""
+    name = exercise.name
+    if obj is _MISSING:
+        raise NotDone(f"`{name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+    if isinstance(obj, Flask):
+        return obj
+    if not callable(obj):
+        raise Miss(f"`{name}` is {_kind(obj)}, expected a function that builds and returns a Flask app.")
+    name = getattr(obj, "__name__", name)
+    try:
+        inspect.signature(obj).bind()
+    except TypeError:
+        raise Miss(f"{name}() should take no arguments: it builds the app all by itself.") from None
+    except ValueError:  # a callable without a signature (a builtin): call it and see
+        pass
+    try:
+        app = obj()
+    except NotImplementedError as exc:
+        raise NotDone(f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code.") from None
+    except Exception as exc:
+        raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
+    if not isinstance(app, Flask):
+        raise Miss(f"{name}() returned {_kind(app)}, expected a Flask app: does it end with `return app`?")
+    return app
+
+
+@contextmanager
+def _served(app):
+    """Serve the app for one check, on its own port, with Flask's error log silenced."""
+    # Not serve(): it keeps one server per app name, and the learner's app carries the name of
+    # the chapter's app, whose server the notebook is still using.
+    logger, was_disabled = app.logger, app.logger.disabled
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    app.debug = False
+    # The check explains a view's error itself; Flask's traceback would print from the
+    # server's thread into whichever cell runs next.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    logger.disabled = True
+    try:
+        with Server(app, f"tourapp.exercises:{id(app)}") as server, Probe(server.url, app) as probe:
+            yield probe
+    finally:
+        logger.disabled = was_disabled
+        app.config["PROPAGATE_EXCEPTIONS"] = propagate
+
+
+def _kind(obj):
+    """Describe a value by its type, for a message: ``None``, ``a str``, ``an int``."""
+    if obj is None:
+        return "None"
+    name = type(obj).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _report(result):
+    """Print a result; in a notebook also attach its machine-readable copy."""
+    if _in_notebook():
+        from IPython.display import display
+
+        display({"text/plain": str(result), MIMETYPE: result.to_json()}, raw=True)
+    else:
+        print(result)
+
+
+def results_in(outputs):
+    """Return the check results found in a code cell's outputs (nbformat dicts)."""
+    found = []
+    for output in outputs:
+        data = output.get("data", {})
+        if MIMETYPE in data:
+            payload = data[MIMETYPE]
+            found.append(Result.from_json(json.loads(payload) if isinstance(payload, str) else payload))
+    return found

@@ -1,0 +1,208 @@
+"""What a check may say: ask a served app over HTTP and compare its answers with what was expected.
+
+A check gets a :class:`Probe` (the learner's app, already served) and calls ``expect_*`` on the
+responses. A mismatch raises :class:`Miss` with a message that says what was expected, what
+came back and, where it can guess, why. :class:`NotDone` means the learner has not started.
+"""
+
+from __future__ import annotations
+
+import json
+import sysconfig
+from pathlib import Path
+
+import requests
+from flask import got_request_exception
+
+__all__ = ["Miss", "NotDone", "Probe", "describe", "expect_json", "expect_mimetype", "expect_status", "expect_text", "where"]
+
+_TIMEOUT = 5  # seconds a view may take to answer before the check gives up on it
+_LIBRARIES = tuple(
+    {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    | {str(Path(__file__).resolve().parent.parent)}
+)
+
+
+class Miss(Exception):
+    """The app answered, but not what the exercise asks for; the message says how."""
+
+
+class NotDone(Exception):
+    """The learner's code is still the placeholder (or missing): nothing to check yet."""
+
+
+class Probe:
+    """Send requests to a served app and turn the errors its views raise into explanations."""
+
+    def __init__(self, url, app):
+        self.url = url
+        self.app = app
+        self._session = requests.Session()
+        self._error = None  # what the view of the request in flight raised (one at a time)
+
+    def get(self, path, **kwargs):
+        """Send ``GET path``; see :meth:`request`."""
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        """Send ``POST path``; see :meth:`request`."""
+        return self.request("POST", path, **kwargs)
+
+    def request(self, method, path, *, explain_errors=True, **kwargs):
+        """Send one request, without following redirects, and return the ``requests`` response.
+
+        :param explain_errors: when the view raised and the answer is a 500, raise
+            :class:`NotDone` (the view is the placeholder) or :class:`Miss` (naming the error)
+            instead of returning; pass False to check an app's own 500 handling.
+        :raise Miss: the app did not answer within a few seconds.
+        """
+        kwargs.setdefault("allow_redirects", False)
+        self._error = None
+        try:
+            response = self._session.request(method, self.url + path, timeout=_TIMEOUT, **kwargs)
+        except requests.Timeout:
+            raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s: does the view loop forever?") from None
+        if explain_errors and response.status_code == 500 and self._error is not None:
+            raise _explain(self._error, f"{method} {path}")
+        return response
+
+    def _record(self, sender, exception, **extra):
+        """Remember the exception a view raised (Flask signals it before answering 500)."""
+        self._error = exception
+
+    def __enter__(self):
+        self._signal = got_request_exception.connected_to(self._record, self.app)
+        self._signal.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._signal.__exit__(*exc_info)
+        self._session.close()
+
+
+def expect_status(response, status, hint=None):
+    """Expect the response's status code; ``hint`` is added when it differs."""
+    if response.status_code == status:
+        return
+    got = f"{response.status_code} {response.reason}"
+    reason = hint or _status_hint(response, status)
+    raise Miss(f"{_label(response)} answered {got}, expected {status} {_reason(status)}." + _then(reason))
+
+
+def expect_text(response, text, hint=None):
+    """Expect the response body to be exactly ``text``."""
+    got = response.text
+    if got == text:
+        return
+    if got.strip() == text.strip():
+        hint = hint or "the words are right but the spaces or line breaks around them are not"
+    elif got.lower() == text.lower():
+        hint = hint or "the words are right but not their upper and lower case"
+    raise Miss(f"{_label(response)} answered {_quote(got)}, expected {_quote(text)}." + _then(hint))
+
+
+def expect_mimetype(response, mimetype, hint=None):
+    """Expect the response's Content-Type without its parameters, e.g. ``application/json``."""
+    got = response.headers.get("Content-Type", "").split(";")[0].strip()
+    if got == mimetype:
+        return
+    raise Miss(f"{_label(response)} answered with Content-Type {got or 'none'}, expected {mimetype}." + _then(hint))
+
+
+def expect_json(response, value, hint=None):
+    """Expect a JSON answer (``application/json``) whose content equals ``value``."""
+    if hint is None and response.text.lstrip().startswith(("{", "[")):
+        hint = "the body looks like a dict turned into a string: return the dict itself, and Flask sends it as JSON"
+    expect_mimetype(response, "application/json", hint)
+    try:
+        got = response.json()
+    except ValueError:
+        raise Miss(f"{_label(response)} says it is JSON, but its body is not: {_quote(response.text)}.") from None
+    if got == value:
+        return
+    details = []
+    if isinstance(got, dict) and isinstance(value, dict):
+        details += [f"{key!r} should be {value[key]!r}, not {got[key]!r}" for key in value if key in got and got[key] != value[key]]
+        missing = [repr(key) for key in value if key not in got]
+        extra = [repr(key) for key in got if key not in value]
+        details += [f"missing {', '.join(missing)}"] if missing else []
+        details += [f"unexpected {', '.join(extra)}"] if extra else []
+    raise Miss(f"{_label(response)} answered {_dumps(got)}, expected {_dumps(value)}." + _then("; ".join(details)))
+
+
+def _explain(error, label):
+    """Turn a view's exception into NotDone (still the placeholder) or a Miss that names it."""
+    place = where(error)
+    if isinstance(error, NotImplementedError):
+        return NotDone(f"{label} still raises NotImplementedError{place}: replace that line with your code.")
+    return Miss(f"{label} answered 500 INTERNAL SERVER ERROR because the view raised {describe(error)}{place}.")
+
+
+def where(error, function=None):
+    """Say where in the learner's code an exception came from: ``" in shout(), line 6"``.
+
+    :param function: the name the message already gives; then only the line is added.
+    """
+    frame = None
+    tb = error.__traceback__
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_LIBRARIES):
+            frame = tb
+        tb = tb.tb_next
+    if frame is None:
+        return ""
+    name = frame.tb_frame.f_code.co_name
+    if name == function:
+        return f" (line {frame.tb_lineno})"
+    return f" in {name}(), line {frame.tb_lineno}"
+
+
+def describe(error):
+    """Return ``Type: message`` for an exception, on one line."""
+    text = str(error).strip().splitlines()
+    # The caller ends the sentence; Flask's own messages already end with a full stop.
+    return type(error).__name__ + (f": {_shorten(text[0], 200).rstrip('.')}" if text else "")
+
+
+def _status_hint(response, expected):
+    """Guess why the status differs from what the exercise expected."""
+    got = response.status_code
+    if got == 404:
+        return f"no route matches {response.request.path_url}: check the path in the route decorator, slashes included"
+    if got == 405:
+        allowed = response.headers.get("Allow", "")
+        return f"there is a route for this path, but it accepts only {allowed}"
+    if got == 200 and expected != 200:
+        return f"a view sets another status by returning a pair: return body, {expected}"
+    return None
+
+
+def _label(response):
+    """Name a request the way a learner reads it: ``GET /shout``."""
+    return f"{response.request.method} {response.request.path_url}"
+
+
+def _reason(status):
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase.upper()
+    except ValueError:
+        return ""
+
+
+def _quote(text):
+    """Quote a body for a message: repr-style, one line, at most about 80 characters."""
+    return repr(_shorten(text)) if len(text) > 80 else repr(text)
+
+
+def _shorten(text, limit=80):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _dumps(value):
+    return _shorten(json.dumps(value, sort_keys=True, ensure_ascii=False), 120)
+
+
+def _then(hint):
+    return f" Hint: {hint}." if hint else ""

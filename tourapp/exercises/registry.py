@@ -1,0 +1,71 @@
+"""Every exercise of the workbook, by id: ``"01.1"`` is the first exercise of chapter 01.
+
+A chapter's exercises live in one module of this package, named after the chapter's module
+(``tourapp/exercises/hello.py`` for ``tourapp/chapters/hello.py``); each check is a function
+decorated with :func:`exercise`. The modules are imported the first time an exercise is looked up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Exercise", "exercise", "for_chapter", "get"]
+
+_EXERCISES: dict[str, Exercise] = {}
+_loaded = False
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One "Try it" exercise: what the learner defines, what a right answer does, how to check it."""
+
+    id: str
+    title: str
+    name: str  # the function the learner's exercise cell defines, e.g. "shout_app"
+    goal: str  # one sentence a passing check prints, e.g. "GET /shout answers 'HELLO THERE!'"
+    check: Callable  # check(probe): raises expect.Miss or expect.NotDone unless the app is right
+
+    @property
+    def chapter(self):
+        """Return the chapter number, ``"01"`` for exercise ``"01.1"``."""
+        return self.id.partition(".")[0]
+
+
+def exercise(id, title, *, name, goal):
+    """Register the decorated function as the check of exercise ``id``."""
+
+    def register(check):
+        if id in _EXERCISES and _EXERCISES[id].check.__qualname__ != check.__qualname__:
+            raise ValueError(f"exercise {id} is defined twice")
+        _EXERCISES[id] = Exercise(id, title, name, goal, check)
+        return check
+
+    return register
+
+
+def get(id):
+    """Return the exercise with this id, or None."""
+    _load()
+    return _EXERCISES.get(id)
+
+
+def for_chapter(chapter):
+    """Return a chapter's exercises in order; ``chapter`` is ``"01"`` or ``1``."""
+    _load()
+    chapter = f"{int(chapter):02d}"
+    found = [ex for ex in _EXERCISES.values() if ex.chapter == chapter]
+    return sorted(found, key=lambda ex: int(ex.id.partition(".")[2]))
+
+
+def _load():
+    """Import every module of this package once, so that each chapter registers its exercises."""
+    global _loaded
+    if _loaded:
+        return
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{__package__}.{module.name}")
+    _loaded = True
