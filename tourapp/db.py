@@ -3,6 +3,7 @@
 import threading
 
 import click
+from flask.cli import with_appcontext
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -47,6 +48,7 @@ def has_cities_table():
 
 
 @click.command("init-db")
+@with_appcontext  # `flask` pushes an app context itself; a test's CLI runner does not
 def init_db_command():
     """Build the database from data/cities.sql (what `sqlite3 test.db` and `.read cities.sql` did)."""
     count = init_db()
