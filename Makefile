@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lab test record bench clean
+.PHONY: lab test record student bench clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
@@ -17,6 +17,10 @@ test: $(STAMP)
 # Re-execute notebooks in place in fresh kernels (all of them, or NB="notebooks/01-hello.ipynb").
 record: $(STAMP)
 	$(BIN)/python tools/record.py $(NB)
+
+# The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
+student: $(STAMP)
+	$(BIN)/python -m tourapp.student --out build/student
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
