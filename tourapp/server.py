@@ -12,6 +12,7 @@ import os
 import selectors
 import socket
 import threading
+import time
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -19,6 +20,7 @@ __all__ = ["Server", "serve", "stop_all"]
 
 _lock = threading.Lock()
 _servers: dict[str, Server] = {}
+_STOP_TIMEOUT = 5.0  # seconds stop() waits for requests still being handled
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -26,18 +28,6 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-"):
         """Skip the access log: a thread's stderr would land in whichever cell runs next."""
-
-    def setup(self):
-        """Register the connection so stop() can end it even while it idles in keep-alive."""
-        super().setup()
-        self.server._tour_track(self.connection)
-
-    def finish(self):
-        """Unregister the connection once the handler is done with it."""
-        try:
-            super().finish()
-        finally:
-            self.server._tour_untrack(self.connection)
 
 
 class Server:
@@ -52,11 +42,11 @@ class Server:
             raise OSError("could not bind a free port on 127.0.0.1") from exc
         self.port = self._httpd.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        self._connections = set()
-        self._conn_lock = threading.Lock()
         self._closing = False
-        self._httpd._tour_track = self._track
-        self._httpd._tour_untrack = self._untrack
+        # Handler threads are daemons, which socketserver neither tracks nor joins; keep them
+        # here so stop() can end their connections and wait for them.
+        self._handlers = {}
+        self._httpd.process_request = self._process_request
         # Serving waits in select() on the listening socket and this pipe, with no timeout:
         # an idle server costs no CPU, and stop() wakes it at once by writing to the pipe.
         self._wake_r, self._wake_w = socket.socketpair()
@@ -92,17 +82,15 @@ class Server:
                         return
                     httpd.handle_request()
 
-    def _track(self, conn):
-        """Remember an open connection, or end it at once when the server is stopping."""
-        with self._conn_lock:
-            if self._closing:
-                _shutdown_read(conn)
-            self._connections.add(conn)
-
-    def _untrack(self, conn):
-        """Forget a connection its handler has finished with."""
-        with self._conn_lock:
-            self._connections.discard(conn)
+    def _process_request(self, request, client_address):
+        """Handle a new connection in a daemon thread that stop() can find and join."""
+        for thread in [t for t in self._handlers if not t.is_alive()]:
+            del self._handlers[thread]
+        thread = threading.Thread(
+            target=self._httpd.process_request_thread, args=(request, client_address), daemon=True
+        )
+        self._handlers[thread] = request
+        thread.start()
 
     def stop(self):
         """Stop accepting, end open connections, and wait for every handler thread; idempotent."""
@@ -111,16 +99,18 @@ class Server:
                 del _servers[self._key]
         if self._closing:
             return
-        with self._conn_lock:
-            self._closing = True
-            conns = list(self._connections)
+        self._closing = True
         self._wake_w.send(b"x")
-        self._thread.join()
-        # Ending the read side wakes handlers idling in keep-alive; a response being
-        # written still goes out whole.
-        for conn in conns:
-            _shutdown_read(conn)
-        self._httpd.server_close()  # closes the port and joins the handler threads
+        self._thread.join()  # no connection is accepted after this
+        self._httpd.server_close()
+        # Ending the read side wakes handlers idling in keep-alive; a response being written
+        # still goes out whole. A view that never returns is given up on after a while.
+        for request in self._handlers.values():
+            _shutdown_read(request)
+        deadline = time.monotonic() + _STOP_TIMEOUT
+        for thread in self._handlers:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._handlers.clear()
         self._wake_r.close()
         self._wake_w.close()
 
@@ -143,7 +133,7 @@ class Server:
 
 
 def _shutdown_read(conn):
-    """End the read side of a connection, ignoring one the client already closed."""
+    """End the read side of a connection, ignoring one already closed."""
     try:
         conn.shutdown(socket.SHUT_RD)
     except OSError:
