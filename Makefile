@@ -1,6 +1,7 @@
 # The two commands a newcomer needs: `make lab` and `make test`. Every target sets up .venv
 # first, and that step is a quick no-op until pyproject.toml changes.
 
+SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,8 +12,14 @@ STAMP := $(VENV)/.installed-stamp
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
 
+# Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 test: $(STAMP)
-	$(BIN)/pytest --nbval
+	@before="$$(git status --porcelain 2>/dev/null)"; \
+	$(BIN)/pytest --nbval || exit $$?; \
+	after="$$(git status --porcelain 2>/dev/null)"; \
+	if [ "$$before" != "$$after" ]; then \
+		echo "make test changed the checkout (git status before and after differ):"; \
+		diff <(echo "$$before") <(echo "$$after"); exit 1; fi
 
 # Re-execute notebooks in place in fresh kernels (all of them, or NB="notebooks/01-hello.ipynb").
 record: $(STAMP)
