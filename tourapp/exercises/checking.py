@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
@@ -124,10 +125,16 @@ def _served(app):
     # server's thread into whichever cell runs next.
     app.config["PROPAGATE_EXCEPTIONS"] = False
     logger.disabled = True
+    server = Server(app, f"tourapp.exercises:{id(app)}")
+    probe = Probe(server.url, app)
     try:
-        with Server(app, f"tourapp.exercises:{id(app)}") as server, Probe(server.url, app) as probe:
+        with probe:
             yield probe
     finally:
+        if probe.timed_out:  # stop() waits for every request; a view that never ends would hang the cell
+            threading.Thread(target=server.stop, daemon=True).start()
+        else:
+            server.stop()
         logger.disabled = was_disabled
         app.config["PROPAGATE_EXCEPTIONS"] = propagate
 

@@ -39,6 +39,7 @@ class Probe:
         self.app = app
         self._session = requests.Session()
         self._error = None  # what the view of the request in flight raised (one at a time)
+        self.timed_out = False
 
     def get(self, path, **kwargs):
         """Send ``GET path``; see :meth:`request`."""
@@ -61,7 +62,9 @@ class Probe:
         try:
             response = self._session.request(method, self.url + path, timeout=_TIMEOUT, **kwargs)
         except requests.Timeout:
-            raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s: does the view loop forever?") from None
+            self.timed_out = True
+            hint = "if its view loops forever, fix it and restart the kernel (Kernel > Restart): only that stops it"
+            raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s." + _then(hint)) from None
         if explain_errors and response.status_code == 500 and self._error is not None:
             raise _explain(self._error, f"{method} {path}")
         return response

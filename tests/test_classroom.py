@@ -1,0 +1,252 @@
+"""The classroom kit: exercise checks, the student edition, and a student notebook run end to end."""
+
+import json
+import re
+import time
+
+import nbformat
+import pytest
+import requests
+from flask import Flask, jsonify
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+from tourapp import check
+from tourapp.chapters import hello
+from tourapp.exercises import expect, for_chapter, get, results_in, run
+from tourapp.paths import ROOT
+from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+_CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
+_SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION", re.MULTILINE | re.DOTALL)
+
+
+def grown(path, view, methods=("GET",)):
+    """Return a factory that builds the hello app with ``view`` answering ``path``."""
+
+    def factory():
+        app = hello.create_app()
+        app.add_url_rule(path, view_func=view, methods=list(methods))
+        return app
+
+    return factory
+
+
+def shout_right():
+    return "Hello there!".upper()
+
+
+def shout_lower():
+    return "Hello there!"
+
+
+def shout_spaced():
+    return "HELLO THERE!\n"
+
+
+def shout_nothing():
+    pass
+
+
+def shout_divides():
+    return 1 / 0
+
+
+def placeholder():
+    raise NotImplementedError
+
+
+def teapot_right():
+    return "I'm a teapot", 418
+
+
+def teapot_no_status():
+    return "I'm a teapot"
+
+
+def teapot_wrong_words():
+    return "No coffee", 418
+
+
+def about_right():
+    return {"chapter": 1, "title": "Hello, Flask"}
+
+
+def about_jsonify():
+    return jsonify(chapter=1, title="Hello, Flask")
+
+
+def about_dumped():
+    return json.dumps({"chapter": 1, "title": "Hello, Flask"})
+
+
+def about_wrong():
+    return {"chapter": "1", "title": "Hello, Flask", "author": "me"}
+
+
+def factory_placeholder():
+    raise NotImplementedError
+
+
+def factory_raises():
+    return {}["app"]
+
+
+def factory_forgets_return():
+    hello.create_app()
+
+
+MISSING = object()
+
+
+@pytest.mark.parametrize(
+    ("exercise", "app", "status", "says"),
+    [
+        # test that right answers pass, as factories or as apps
+        ("01.1", grown("/shout", shout_right), "passed", "GET /shout answers 'HELLO THERE!'."),
+        ("01.1", grown("/shout", shout_right)(), "passed", "GET /shout answers"),
+        ("01.2", grown("/coffee", teapot_right), "passed", "418"),
+        ("01.3", grown("/about", about_right), "passed", "as JSON"),
+        ("01.3", grown("/about", about_jsonify), "passed", "as JSON"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("01.1", grown("/shout", shout_lower), "failed", "not their upper and lower case"),
+        ("01.1", grown("/shout", shout_spaced), "failed", "spaces or line breaks"),
+        ("01.1", grown("/Shout", shout_right), "failed", "404 NOT FOUND, expected 200 OK. Hint: no route matches /shout"),
+        ("01.1", grown("/shout", shout_right, ["POST"]), "failed", "405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
+        ("01.1", grown("/shout", shout_nothing), "failed", "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did not return a valid response"),
+        ("01.1", grown("/shout", shout_divides), "failed", "the view raised ZeroDivisionError: division by zero in shout_divides(), line"),
+        ("01.2", grown("/coffee", teapot_no_status), "failed", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return body, 418."),
+        ("01.2", grown("/coffee", teapot_wrong_words), "failed", """answered 'No coffee', expected "I'm a teapot"."""),
+        ("01.3", grown("/about", about_dumped), "failed", "Content-Type text/html, expected application/json. Hint: the body looks like a dict turned into a string"),
+        ("01.3", grown("/about", about_wrong), "failed", "Hint: 'chapter' should be 1, not '1'; unexpected 'author'."),
+        # test that a learner's code that is missing, odd or raising gets a sentence, not a traceback
+        ("01.1", MISSING, "not done", "not done yet: `shout_app` is not defined"),
+        ("01.1", grown("/shout", placeholder), "not done", "not done yet: GET /shout still raises NotImplementedError in placeholder(), line"),
+        ("01.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError (line"),
+        ("01.1", factory_raises, "failed", "factory_raises() raised KeyError: 'app' (line"),
+        ("01.1", factory_forgets_return, "failed", "factory_forgets_return() returned None, expected a Flask app: does it end with `return app`?"),
+        ("01.1", lambda name: None, "failed", "should take no arguments"),
+        ("01.1", 42, "failed", "`shout_app` is an int, expected a function that builds and returns a Flask app."),
+        ("01.1", None, "failed", "`shout_app` is None"),
+        ("09.9", grown("/", shout_right), "failed", "there is no exercise 09.9"),
+    ],
+)
+def test_checks(exercise, app, status, says):
+    result = run(exercise, app) if app is not MISSING else run(exercise)
+    assert (result.status, result.passed) == (status, status == "passed")
+    assert says in result.message
+
+
+def test_that_a_view_that_hangs_is_reported_without_hanging_the_check(monkeypatch):
+    monkeypatch.setattr(expect, "_TIMEOUT", 0.3)
+
+    def slow():
+        time.sleep(1.5)
+        return "HELLO THERE!"
+
+    started = time.perf_counter()
+    result = run("01.1", grown("/shout", slow))
+    assert "GET /shout did not answer within 0.3 s" in result.message
+    assert time.perf_counter() - started < 1.4  # the stuck request does not hold up the check
+
+
+@pytest.mark.parametrize(
+    ("namespace", "printed"),
+    [
+        # test that check() finds the learner's function by the exercise's name, in the caller's namespace
+        ({"shout_app": grown("/shout", shout_right)}, "✓ 01.1 · Shout: GET /shout answers 'HELLO THERE!'.\n"),
+        ({}, "✗ 01.1 · Shout: not done yet: `shout_app` is not defined: write it in the exercise cell above, run that cell, then this one.\n"),
+        ({"app": Flask("other")}, "✗ 01.1 · Shout: not done yet: `shout_app` is not defined"),
+    ],
+)
+def test_check_prints_one_line(capsys, namespace, printed):
+    exec('check("01.1")', {"check": check, **namespace})
+    assert capsys.readouterr().out.startswith(printed)
+
+
+def test_that_the_check_leaves_the_chapter_server_running(live):
+    url = live(hello.app)  # the notebook's own server for the same app name
+    assert run("01.1", grown("/shout", shout_right)).passed
+    assert requests.get(url, timeout=5).text == "Hello there!"
+
+
+def _check_ids(nb):
+    return [m for cell in nb.cells if cell.cell_type == "code" for m in _CHECK_CALL.findall(cell.source)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    expected = [ex.id for ex in for_chapter(path.name[:2])]
+    assert _check_ids(nb) == expected
+    solved = "".join(cell.source for cell in nb.cells if _SOLUTION.search(cell.source))
+    for exercise in expected:  # each has a solution, in the function its check looks for
+        assert f"def {get(exercise).name}()" in solved
+    recorded = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
+    assert [(r.exercise, r.status) for r in recorded] == [(exercise, "passed") for exercise in expected]
+
+
+@pytest.mark.parametrize(
+    ("source", "student"),
+    [
+        # test that a solution becomes the placeholder at the solution's own indentation
+        ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n", "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError"),
+        ("def f():\n    x = 1\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n    return 0", "def f():\n    x = 1\n    # YOUR CODE HERE\n    raise NotImplementedError\n    return 0"),
+        ("def f():\n    def g():\n        ## BEGIN SOLUTION\n        pass\n        #END SOLUTION\n", "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError"),
+        ("x = 1", "x = 1"),
+    ],
+)
+def test_strip_solutions(source, student):
+    assert strip_solutions(source) == student
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        # test that a solution that would stop "Run All", or unpaired markers, are refused
+        ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "top level of a cell would stop 'Run All'"),
+        ("def f():\n    ### BEGIN SOLUTION\n    return 1", "BEGIN SOLUTION without an END SOLUTION"),
+        ("def f():\n    return 1\n    ### END SOLUTION", "END SOLUTION without a BEGIN SOLUTION"),
+        ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n", "inside the solution that begins on line 2"),
+    ],
+)
+def test_strip_solutions_refuses(source, error):
+    with pytest.raises(ValueError, match=re.escape(error)):
+        strip_solutions(source)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_edition_has_no_solutions_and_no_outputs(path):
+    source = nbformat.read(path, as_version=4)
+    nb = student_edition(source, f"notebooks/{path.name}")
+    text = json.dumps(nb)
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    solutions = [s for cell in source.cells for s in _SOLUTION.findall(cell.source)]
+    student_code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    for solution in solutions:
+        for line in filter(None, (line.strip() for line in solution.splitlines())):
+            assert line not in student_code, f"solution line survived: {line}"
+    assert student_code.count(PLACEHOLDER[1]) == len(solutions)
+    assert all(not cell.outputs and cell.execution_count is None for cell in nb.cells if cell.cell_type == "code")
+    assert nb.cells[0].cell_type == "markdown" and f"generated from `notebooks/{path.name}`" in nb.cells[0].source
+    assert nb.metadata["flask_tour"] == {"edition": "student", "source": f"notebooks/{path.name}", "chapter": path.name[:2]}
+    nbformat.validate(nb)
+
+
+STUDENT_NOTEBOOKS = [p for p in NOTEBOOKS if for_chapter(p.name[:2])]
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path, tmp_path):
+    nb = student_edition(nbformat.read(path, as_version=4), f"notebooks/{path.name}")
+    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    # allow_errors=False: like "Run All" in Jupyter, the first cell that raises would stop the run.
+    NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
+    results = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
+    assert [r.exercise for r in results] == [ex.id for ex in for_chapter(path.name[:2])]
+    for result in results:
+        assert result.status == "not done", str(result)
+        assert result.message.startswith("not done yet: ") and "NotImplementedError" in result.message
+        assert str(result).startswith(f"✗ {result.exercise} · ")
