@@ -255,6 +255,7 @@ def test_delete_answers_204_and_the_city_is_gone(client, db_path):
     response = client.delete("/cities/3")
     assert response.status_code == 204
     assert response.data == b""
+    assert "Content-Type" not in response.headers
     assert client.get("/cities/3").status_code == 404
     assert client.delete("/cities/3").status_code == 404
     assert rows(db_path) == [c for c in TUTORIAL if c["id"] != 3]

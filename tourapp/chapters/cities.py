@@ -4,7 +4,7 @@ import os
 import re
 import unicodedata
 
-from flask import Blueprint, Flask, abort, json, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, json, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..db import City, db, init_app
@@ -86,7 +86,9 @@ def delete_city(city_id):
     db.session.commit()
     if not deleted:
         abort(404, description=f"no city has id {city_id}")
-    return "", 204
+    response = current_app.response_class(status=204)
+    del response.headers["Content-Type"]  # there is no body to have a type
+    return response
 
 
 @bp.get("/cities/chart.svg")
@@ -100,12 +102,13 @@ def chart():
 
 def json_error(error):
     """Answer every HTTP error as JSON: ``{"error": "Not Found", "problem": …}``, and ``field`` if known."""
-    response = error.get_response()  # keeps headers such as a 405's Allow
     body = {"error": error.name, "problem": error.description}
     if getattr(error, "field", None):
         body["field"] = error.field
-    response.data = json.dumps(body)
-    response.content_type = "application/json"
+    response = current_app.json.response(body)
+    response.status_code = error.code
+    # keep the headers the error adds, such as a 405's Allow
+    response.headers.extend((k, v) for k, v in error.get_headers() if k.lower() != "content-type")
     return response
 
 
