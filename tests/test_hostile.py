@@ -1,0 +1,206 @@
+"""Hostile input, sent byte for byte over a real socket so no client library tidies it first.
+
+Every request gets a correct answer or a clear 4xx: never a 500, never a file from outside its
+folder, never markup that a browser would run, never an injected header, never evaluated template
+syntax, and never a write to the database when the request should not write.
+"""
+
+import http.client
+import json
+import re
+import socket
+
+import pytest
+
+from tourapp import serve
+from tourapp.chapters import (
+    cities,
+    errors,
+    hello,
+    movies,
+    path_params,
+    query_params,
+    responses,
+    send_file,
+    static_files,
+    templates,
+)
+from tourapp.paths import ROOT
+
+CHAPTERS = {
+    "hello": hello, "query_params": query_params, "path_params": path_params,
+    "responses": responses, "send_file": send_file, "movies": movies,
+    "templates": templates, "static_files": static_files, "errors": errors, "cities": cities,
+}
+# Text that only files outside the served folders contain: seeing it means a traversal worked.
+OUTSIDE = ["[build-system]", "root:x:0:0", "INSERT INTO cities", "def create_app"]
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """Serve every chapter once for the module; cities on a fresh temporary database."""
+    db = tmp_path_factory.mktemp("hostile") / "cities.db"
+    apps = {name: module.app for name, module in CHAPTERS.items()}
+    apps["cities"] = cities.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})
+    running = {name: serve(app) for name, app in apps.items()}
+    yield running
+    for server in running.values():
+        server.stop()
+
+
+def send(server, method, target, headers=(), body=b""):
+    """Send one raw HTTP/1.1 request and return (status, headers, body text)."""
+    head = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", *headers]
+    if body:
+        head.append(f"Content-Length: {len(body)}")
+    raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "surrogateescape") + body
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(raw)
+        response = http.client.HTTPResponse(sock, method=method)
+        response.begin()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+
+
+def cities_count(server):
+    status, _, body = send(server, "GET", "/cities")
+    assert status == 200
+    return len(json.loads(body)["cities"])
+
+
+TRAVERSALS = [
+    "../pyproject.toml",
+    "../../pyproject.toml",
+    "%2e%2e/%2e%2e/pyproject.toml",
+    "..%2f..%2fpyproject.toml",
+    "..%5c..%5cpyproject.toml",
+    "..\\..\\pyproject.toml",
+    "/etc/passwd",
+    "%2fetc%2fpasswd",
+    "hello.txt%00../../pyproject.toml",
+    "%252e%252e/%252e%252e/pyproject.toml",
+    "....//....//pyproject.toml",
+    "%c0%ae%c0%ae/%c0%ae%c0%ae/pyproject.toml",
+]
+FILE_ROUTES = [("send_file", "/files/"), ("send_file", "/download/"), ("static_files", "/static/"),
+               ("templates", "/static/"), ("errors", "/static/")]
+
+# (chapter, method, target, extra headers, body, allowed statuses, what the body must not hold)
+CASES = [
+    # a 308 only merges doubled slashes (checked below: it stays inside the folder)
+    *[(app, "GET", prefix + attack, (), b"", {308, 400, 404}, OUTSIDE) for app, prefix in FILE_ROUTES for attack in TRAVERSALS],
+    # markup and script in every echoed name: plain text, or escaped HTML
+    ("query_params", "GET", "/greet?name=%3Cscript%3Ealert(1)%3C/script%3E", (), b"", {200}, []),
+    # (a %2F in a path segment is a slash to the router, so these payloads avoid it)
+    ("path_params", "GET", "/greet/%3Cimg%20src=x%20onerror=alert(1)%3E/", (), b"", {200}, []),
+    ("path_params", "GET", "/greet-all/%3Cb%3Ex%3C/b%3E/%3Cimg%20src=x%20onerror=alert(1)%3E", (), b"", {200}, []),
+    ("responses", "GET", "/users/%3Cimg%20src=x%20onerror=alert(1)%3E", (), b"", {200}, ["<img"]),
+    ("responses", "POST", "/users/%3Cb%3Ebold/", (), b"", {201}, ["<b>"]),
+    ("templates", "GET", "/greet/%3Cscript%3Ealert(1)%3C%5Cscript%3E/", (), b"", {200}, ["<script>"]),
+    ("templates", "GET", "/greet/%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E/", (), b"", {200}, ["<img src=x"]),
+    ("errors", "GET", "/users/%3Cscript%3Ealert(1)%3C%2Fscript%3E", (), b"", {404}, [SCRIPT]),
+    ("errors", "GET", "/%3Cscript%3Ealert(1)%3C%2Fscript%3E", (), b"", {404}, [SCRIPT]),
+    # template syntax is data, never evaluated
+    ("templates", "GET", "/greet/%7B%7B7*7%7D%7D/", (), b"", {200}, ["49"]),
+    ("templates", "GET", "/greet/%7B%25%20for%20x%20in%20range(3)%20%25%7Dx%7B%25%20endfor%20%25%7D/", (), b"", {200}, ["xxx"]),
+    ("responses", "GET", "/users/%7B%7Bconfig%7D%7D", (), b"", {200}, ["SECRET_KEY"]),
+    # CR/LF in names never becomes a header
+    ("query_params", "GET", "/greet?name=x%0d%0aSet-Cookie:%20evil=1", (), b"", {200}, []),
+    ("responses", "POST", "/users/x%0d%0aX-Injected:%201", (), b"", {201}, []),
+    ("path_params", "GET", "/greet/x%0d%0aX-Injected:%201/", (), b"", {200}, []),
+    # SQL fragments in ids
+    ("cities", "GET", "/cities/1%20OR%201=1", (), b"", {404}, []),
+    ("cities", "GET", "/cities/1;DROP%20TABLE%20cities", (), b"", {404}, []),
+    ("cities", "DELETE", "/cities/0%20OR%201=1", (), b"", {404, 405}, []),
+    ("movies", "GET", "/movies/1%20OR%201=1", (), b"", {404}, []),
+    ("cities", "GET", "/cities?page=1%20OR%201=1", (), b"", {400}, []),
+    ("cities", "GET", "/cities?per_page=-1", (), b"", {400}, []),
+    ("cities", "GET", "/cities?per_page=100000000000000000000", (), b"", {400}, []),
+    # malformed, oversized and wrongly typed JSON writes nothing
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"{bad json", {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"[1, 2]", {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'"Vienna"', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": 5, "population": "many"}', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": true}', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": -5}', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 300 + b'", "population": 5}', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": ' + b"9" * 400 + b"}", {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 1e400}', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 100_000 + b'"}', {400, 413}, []),
+    ("cities", "POST", "/cities", ("Content-Type: text/plain",), b'{"name": "X", "population": 5}', {400, 415}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 5', {400}, []),
+    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"\xff\xfe{}", {400}, []),
+    # very long URLs and invalid UTF-8 percent-escapes
+    ("query_params", "GET", "/greet?name=" + "a" * 70_000, (), b"", {200, 414, 431}, []),
+    ("path_params", "GET", "/greet/" + "a" * 10_000 + "/", (), b"", {200}, []),
+    ("hello", "GET", "/" + "x" * 70_000, (), b"", {404, 414}, []),
+    ("query_params", "GET", "/greet?name=%ff%fe%c0", (), b"", {200}, []),
+    ("path_params", "GET", "/greet/%ff%fe/", (), b"", {200, 404}, []),
+    ("responses", "GET", "/users/%c3%28", (), b"", {200, 404}, []),
+    ("templates", "GET", "/greet/%ed%a0%80/", (), b"", {200, 404}, []),
+    ("cities", "GET", "/cities/%ff", (), b"", {404}, []),
+]
+
+
+@pytest.mark.parametrize(("chapter", "method", "target", "headers", "body", "statuses", "forbidden"), CASES)
+def test_hostile_request_gets_a_clear_answer(servers, chapter, method, target, headers, body, statuses, forbidden):
+    server = servers[chapter]
+    before = cities_count(servers["cities"])
+    status, response_headers, text = send(server, method, target, headers, body)
+    assert status in statuses, f"{method} {target[:80]} -> {status}: {text[:300]}"
+    if status == 308:
+        prefix = target[: target.index("/", 1) + 1]
+        assert response_headers["Location"].split("127.0.0.1", 1)[-1].startswith(prefix)
+        assert ".." not in response_headers["Location"]
+    for fragment in forbidden:
+        assert fragment not in text
+    if "html" in response_headers.get("Content-Type", ""):
+        # test that echoed markup comes back escaped: no live tag a browser would act on
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text
+    # test that CR/LF in input never splits a header
+    assert "Set-Cookie" not in response_headers and "X-Injected" not in response_headers
+    # test that a request which should not write leaves the database as it was
+    assert cities_count(servers["cities"]) == before
+
+
+def _wrong_methods():
+    """List (chapter, method, url) for every route and every method it does not accept."""
+    cases = []
+    for name, module in CHAPTERS.items():
+        for rule in module.app.url_map.iter_rules():
+            url = re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", lambda m: "1" if m.group(1) == "int" else "style.css", rule.rule)
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                if not any(method in r.methods for r in module.app.url_map.iter_rules() if r.rule == rule.rule):
+                    cases.append((name, method, url))
+    return cases
+
+
+@pytest.mark.parametrize(("chapter", "method", "url"), _wrong_methods())
+def test_every_wrong_method_gets_405_with_allow(servers, chapter, method, url):
+    status, headers, _ = send(servers[chapter], method, url)
+    assert status == 405, f"{method} {url} -> {status}"
+    assert "GET" in headers["Allow"] or "POST" in headers["Allow"]
+
+
+def test_the_table_is_big_enough():
+    assert len(CASES) >= 40
+
+
+def test_traversal_targets_exist_outside():
+    # test that the files the traversals aim at really exist, so a 404 means "refused"
+    assert "[build-system]" in (ROOT / "pyproject.toml").read_text()
+
+
+def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypatch):
+    for server in servers.values():
+        assert server._httpd.socket.getsockname()[0] == "127.0.0.1"
+        assert server.app.debug is False
+        assert server._httpd.app is server.app  # served as is: no debugger middleware around it
+    # test that FLASK_DEBUG=1 in the kernel's environment still serves without debug mode
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    app = hello.create_app()
+    assert app.debug is True
+    with serve(app) as server:
+        assert app.debug is False
+        status, _, _ = send(server, "GET", "/")
+        assert status == 200
