@@ -1,0 +1,184 @@
+"""The grader: a folder of typical submissions, graded by `python -m tourapp.grade`, scores checked."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from tourapp.grade import grade
+from tourapp.paths import ROOT
+from tourapp.student import student_edition
+
+SOURCE = ROOT / "notebooks" / "01-hello.ipynb"
+MARKER = f"{70000 + os.getpid() % 10000}.5"  # a `sleep` only this test's endless loop starts
+LOOP = """\
+import os, subprocess
+with open({pidfile!r}, "w") as f:
+    f.write(str(os.getpid()))
+subprocess.Popen(["sleep", {marker!r}])  # a child process, to be killed along with the kernel
+while True:
+    pass"""
+
+
+def _cell(nb, text):
+    """Return the first cell whose source contains ``text``."""
+    return next(cell for cell in nb.cells if text in cell.source)
+
+
+def make_submissions(folder):
+    """Write one submission of each kind a class hands in; return the endless loop's pid file."""
+    source = nbformat.read(SOURCE, as_version=4)
+    blank = student_edition(source, "notebooks/01-hello.ipynb")
+    submissions = {"correct": source, "blank": blank}
+
+    partly = nbformat.from_dict(blank)
+    shout = _cell(partly, "def shout_app")
+    shout.source = shout.source.replace("# YOUR CODE HERE\n        raise NotImplementedError", 'return "HELLO THERE!"')
+    teapot = _cell(partly, "def teapot_app")
+    teapot.source = teapot.source.replace(
+        "# YOUR CODE HERE\n    raise NotImplementedError", '@app.get("/coffee")\n    def coffee():\n        return "I\'m a teapot"'
+    )
+    submissions["partly"] = partly
+
+    raising = nbformat.from_dict(source)
+    _cell(raising, "from tourapp import").source = 'raise RuntimeError("no imports today")'
+    submissions["raising"] = raising
+
+    pidfile = folder / "loop.pid"
+    loop = nbformat.from_dict(blank)
+    loop.cells.insert(3, new_code_cell(LOOP.format(pidfile=str(pidfile), marker=MARKER)))
+    submissions["loop"] = loop
+
+    deleted = nbformat.from_dict(blank)
+    deleted.cells = deleted.cells[:4]
+    submissions["deleted"] = deleted
+
+    for name, nb in submissions.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    (folder / "notes.ipynb").write_text("my answers: 1) HELLO THERE! 2) 418\n")
+    return pidfile
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade the folder once, with a short time limit for the endless loop; return what came out."""
+    folder = tmp_path_factory.mktemp("submissions")
+    pidfile = make_submissions(folder)
+    out = folder / "scores.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
+         "--out", str(out), "--timeout", "8", "--executed", str(folder / "feedback")],
+        capture_output=True, text=True, timeout=240,
+    )
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return run, rows, folder, pidfile
+
+
+EXPECTED = [
+    # test that a right answer scores every exercise
+    ("correct", "01.1", "1", "GET /shout answers 'HELLO THERE!'."),
+    ("correct", "01.2", "1", "GET /coffee answers 418 with 'I'm a teapot'."),
+    ("correct", "01.3", "1", "as JSON"),
+    # test that the untouched student edition runs through and scores nothing, saying why
+    ("blank", "01.1", "0", "not done yet: GET /shout still raises NotImplementedError in shout(), line 9"),
+    ("blank", "01.2", "0", "not done yet: teapot_app() still raises NotImplementedError (line 5)"),
+    ("blank", "01.3", "0", "not done yet: about_app() still raises NotImplementedError (line 5)"),
+    # test that a partly right submission scores what is right and gets the hint for the rest
+    ("partly", "01.1", "1", "GET /shout answers 'HELLO THERE!'."),
+    ("partly", "01.2", "0", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status"),
+    ("partly", "01.3", "0", "not done yet"),
+    # test that a notebook that raises is graded on, and the first error is named
+    ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 2"),
+    ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
+    # test that an endless loop is stopped at the time limit
+    ("loop", "01.1", "0", "not reached: cell 4 (import os, subprocess) ran past the 8 s limit"),
+    ("loop", "01.3", "0", "not reached: cell 4"),
+    # test that deleted cells score 0 with the reason
+    ("deleted", "01.1", "0", 'no result: the cell with check("01.1") is missing'),
+    ("deleted", "01.3", "0", 'no result: the cell with check("01.3") is missing'),
+    # test that a file that is no notebook still gets a row per exercise of the class's chapter
+    ("notes", "01.1", "0", "not a notebook: NotJSONError"),
+    ("notes", "01.3", "0", "not a notebook"),
+]
+
+
+@pytest.mark.parametrize(("student", "exercise", "passed", "message"), EXPECTED)
+def test_scores(graded, student, exercise, passed, message):
+    _, rows, _, _ = graded
+    row = next(r for r in rows if (r["student"], r["exercise"]) == (student, exercise))
+    assert (row["passed"], message in row["message"]) == (passed, True), row["message"]
+
+
+def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
+    run, rows, _, _ = graded
+    assert run.returncode == 0, run.stderr
+    students = ["blank", "correct", "deleted", "loop", "notes", "partly", "raising"]
+    assert [(r["student"], r["exercise"]) for r in rows] == [(s, f"01.{n}") for s in students for n in (1, 2, 3)]
+    assert list(rows[0]) == ["student", "exercise", "passed", "message"]
+
+
+def test_the_summary_table_and_the_progress_bar(graded):
+    run, _, _, _ = graded
+    lines = run.stdout.splitlines()
+    assert lines[0] == "chapter 01"
+    assert lines[1].split() == ["student", "01.1", "01.2", "01.3", "score"]
+    assert "correct     ✓     ✓     ✓    3/3" in lines
+    assert "partly      ✓     ✗     ·    1/3" in lines
+    assert "passed by   2     1     1    of 7" in lines
+    assert "[##############################] 7/7" in run.stderr
+
+
+def test_that_the_endless_loop_left_no_process_behind(graded):
+    _, _, _, pidfile = graded
+    kernel = int(pidfile.read_text())
+    assert not _running(kernel)
+    assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER] and _running(pid)]
+
+
+def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
+    _, _, folder, _ = graded
+    feedback = {p.stem for p in (folder / "feedback").glob("*.ipynb")}
+    assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising"}
+    nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
+    assert "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("chapter", "rows"),
+    [
+        # test that without any readable notebook the grader cannot tell the chapter, and says so
+        (None, [("*", False, "not a notebook: NotJSONError: Notebook does not appear to be JSON: 'not json'")]),
+        ("1", [(f"01.{n}", False, "not a notebook: NotJSONError: Notebook does not appear to be JSON: 'not json'") for n in (1, 2, 3)]),
+    ],
+)
+def test_chapter_of_a_lone_unreadable_file(tmp_path, chapter, rows):
+    path = tmp_path / "x.ipynb"
+    path.write_text("not json")
+    [graded] = grade([path], chapter=chapter)
+    assert graded.rows() == rows
+
+
+def _pids():
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
+
+
+def _running(pid):
+    """Tell whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
