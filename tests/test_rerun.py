@@ -23,7 +23,10 @@ def _outputs(cell):
     described = []
     for output in cell.get("outputs", []):
         if output.output_type == "stream":
-            described.append((output.name, sanitize(output.text, RULES)))
+            if described and described[-1][0] == output.name:  # a stream may arrive in pieces
+                described[-1] = (output.name, described[-1][1] + sanitize(output.text, RULES))
+            else:
+                described.append((output.name, sanitize(output.text, RULES)))
         elif output.output_type in ("display_data", "execute_result"):
             data = {mime: sanitize(str(value), RULES) for mime, value in output.data.items()}
             described.append((output.output_type, data))
