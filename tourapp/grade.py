@@ -17,6 +17,7 @@ import asyncio
 import csv
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from .exercises.expect import describe
 
 __all__ = ["Graded", "grade", "main", "write_csv"]
 
+_KERNELS = set()  # the kernel managers of the notebooks running now
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d)\.(\d+)["']""")
 
 
@@ -107,7 +109,10 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
 
         return await asyncio.gather(*(one(path) for path in paths))
 
-    graded = asyncio.run(run_all())
+    try:
+        graded = asyncio.run(run_all())
+    finally:
+        _kill_kernels()  # after Ctrl-C: whatever is still running, process groups and all
     _settle_chapters(graded, chapter)
     return graded
 
@@ -143,12 +148,15 @@ async def _execute(nb, timeout):
         state["cell"] = cell_index
         if state["deadline"] is None:  # the limit counts from the first cell, not kernel start-up
             state["deadline"] = loop.time() + timeout
+            # nbclient's Ctrl-C handler shuts one kernel down and carries on; a teacher means "stop".
+            loop.remove_signal_handler(signal.SIGINT)
 
     def remaining(cell):
         return max(1, round(state["deadline"] - loop.time()))
 
     with tempfile.TemporaryDirectory(prefix="tourapp-grade-") as folder:
         km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
+        _KERNELS.add(km)
         client = NotebookClient(
             nb, km=km, allow_errors=True, timeout_func=remaining, shutdown_kernel="immediate",
             on_cell_execute=on_cell_execute, resources={"metadata": {"path": folder}},
@@ -156,9 +164,9 @@ async def _execute(nb, timeout):
         try:
             # A backstop over nbclient's per-cell limit, for a kernel that never starts or answers.
             # The kernel's own log (its start-up warnings) is not the student's output.
-            run = client.async_execute(cleanup_kc=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            await asyncio.wait_for(run, timeout + 90)
-        except (CellTimeoutError, asyncio.TimeoutError):
+            async with asyncio.timeout(timeout + 90):
+                await client.async_execute(cleanup_kc=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (CellTimeoutError, TimeoutError):
             return _cell(nb, state["cell"], f"ran past the {timeout:g} s limit"), False
         except DeadKernelError:
             return _cell(nb, state["cell"], "stopped the kernel (it died)"), False
@@ -169,7 +177,20 @@ async def _execute(nb, timeout):
         finally:
             if km.has_kernel:  # nbclient shuts its kernel down; make sure, process group and all
                 await km.shutdown_kernel(now=True)
+            _KERNELS.discard(km)
     return None, False
+
+
+def _kill_kernels():
+    """Kill the process group of every kernel still running: the kernel and what it started."""
+    for km in list(_KERNELS):
+        pgid = getattr(km.provisioner, "pgid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+        _KERNELS.discard(km)
 
 
 def _collect(nb, graded):
@@ -287,10 +308,14 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, help="kernels at a time (default: two per CPU)")
     parser.add_argument("--executed", type=Path, help="also save each executed notebook here, as feedback")
     args = parser.parse_args(argv)
-    graded = grade(
-        args.submissions, timeout=args.timeout, jobs=args.jobs, chapter=args.chapter,
-        executed=args.executed, progress=Progress(len(args.submissions)),
-    )
+    try:
+        graded = grade(
+            args.submissions, timeout=args.timeout, jobs=args.jobs, chapter=args.chapter,
+            executed=args.executed, progress=Progress(len(args.submissions)),
+        )
+    except (KeyboardInterrupt, asyncio.CancelledError):  # the kernels are shut down on the way out
+        print("\ninterrupted: no scores written", file=sys.stderr)
+        return 130
     write_csv(graded, args.out)
     print(table(graded))
     print(f"wrote {args.out}")
