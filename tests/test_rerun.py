@@ -24,15 +24,14 @@ def _outputs(cell):
     for output in cell.get("outputs", []):
         if output.output_type == "stream":
             if described and described[-1][0] == output.name:  # a stream may arrive in pieces
-                described[-1] = (output.name, described[-1][1] + sanitize(output.text, RULES))
+                described[-1][1] += output.text
             else:
-                described.append((output.name, sanitize(output.text, RULES)))
+                described.append([output.name, output.text])
         elif output.output_type in ("display_data", "execute_result"):
-            data = {mime: sanitize(str(value), RULES) for mime, value in output.data.items()}
-            described.append((output.output_type, data))
+            described.append([output.output_type, {mime: str(value) for mime, value in output.data.items()}])
         else:
-            described.append((output.output_type, output.get("ename"), output.get("evalue")))
-    return described
+            described.append([output.output_type, f"{output.get('ename')}: {output.get('evalue')}"])
+    return [(kind, sanitize(repr(value), RULES)) for kind, value in described]
 
 
 def run_twice(path):
