@@ -1,0 +1,128 @@
+"""The chapters' pages in a real browser: Debian's Chromium, driven by Playwright.
+
+Each test loads a page from an app served by ``tourapp.serve`` and saves a screenshot to
+build/screenshots/ (git-ignored), so a person can look at what the browser drew.
+"""
+
+import pytest
+
+import e2e
+
+pytestmark = pytest.mark.browser
+
+CITIES = ["Bratislava", "Budapest", "Prague", "Warsaw", "Los Angeles", "New York", "Edinburgh", "Berlin"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch Chromium once for this module."""
+    with e2e.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """Create one browser context for the module: every test's app has its own port anyway."""
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """Open a new tab for the test."""
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def test_chromium_is_driven(browser, page, record_property):
+    # test that Playwright drives the system's Chromium; record its version in the test log
+    record_property("chromium", browser.version)
+    print(f"Chromium {browser.version}, driven by Playwright from {e2e.chromium_path()}")
+    assert int(browser.version.split(".")[0]) >= 100
+    page.set_content("<p>ready</p>")
+    assert page.locator("p").inner_text() == "ready"
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        pytest.param("/greet/Peter/", "Hello Peter", id="plain"),
+        # test that markup in a name is shown as text, never rendered (autoescaping)
+        pytest.param("/greet/<b>Peter/", "Hello <b>Peter", id="bold"),
+        pytest.param('/greet/<img src=x onerror="document.title=1">/', 'Hello <img src=x onerror="document.title=1">', id="image"),
+    ],
+)
+def test_templates_page_shows_the_greeting_escaped(live, page, request, path, shown):
+    templates = e2e.need_module("templates")
+    url = live(templates.app)
+    response = page.goto(url + path)
+    assert response.status == 200
+    body = page.locator("body")
+    assert shown in body.inner_text()
+    assert body.locator("b, img, script").count() == 0  # no element came from the name
+    assert page.title().endswith("· Flask Tour")  # the page extends base.html
+    assert page.title() != "1"  # no injected handler ran
+    e2e.screenshot(page, f"07-templates-{request.node.callspec.id}")
+
+
+def test_every_image_on_the_static_files_page_loads(live, page):
+    static_files = e2e.need_module("static_files")
+    url = live(static_files.app)
+    assert page.goto(f"{url}/").status == 200
+    loaded = e2e.images(page)
+    e2e.screenshot(page, "08-static-files")
+    assert len(loaded) >= 2, loaded  # one via /static/…, one via url_for('static', …)
+    assert [img for img in loaded if not img["width"] > 0] == []
+
+
+def test_static_about_page_is_served(live, page):
+    static_files = e2e.need_module("static_files")
+    url = live(static_files.app)
+    assert page.goto(f"{url}/about").status == 200
+    assert "About page" in page.locator("body").inner_text()
+    e2e.screenshot(page, "08-static-files-about")
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("unknown", "/nowhere"),  # test that a URL no route matches gets the custom page
+        ("abort", "/users/Nobody"),  # test that abort(404) in a view renders the same page
+    ],
+)
+def test_custom_404_page_renders_with_status_404(live, page, name, path):
+    errors = e2e.need_module("errors")
+    url = live(errors.app)
+    response = page.goto(url + path)
+    assert response.status == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "404 - page not found" in page.locator("body").inner_text()
+    assert "Not Found" not in page.title()  # the custom page, not Werkzeug's default
+    e2e.screenshot(page, f"09-error-page-404-{name}")
+
+
+def test_cities_chart_renders_with_its_bars(live, page, tmp_path):
+    cities = e2e.need_module("cities")
+    # A database of its own in a temporary folder: nothing in the repository changes.
+    url = live(cities.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cities.db'}"}))
+    response = page.goto(f"{url}/cities/chart.svg")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    e2e.screenshot(page, "10-cities-chart")
+    # The browser parsed it as SVG (a parse error would show an error page instead) and laid out
+    # one bar per city, each with a real size on screen, the longest for the largest city.
+    assert page.evaluate("document.documentElement.namespaceURI") == "http://www.w3.org/2000/svg"
+    bars = page.evaluate(
+        """() => [...document.querySelectorAll('rect')].map(rect => {
+            const box = rect.getBoundingClientRect();
+            return {width: box.width, height: box.height, label: rect.closest('g').textContent};
+        })"""
+    )
+    assert len(bars) == len(CITIES)
+    assert all(bar["width"] > 0 and bar["height"] > 0 for bar in bars), bars
+    widest = max(bars, key=lambda bar: bar["width"])
+    assert "New York" in widest["label"]
+    text = page.locator("svg").text_content()
+    assert all(city in text for city in CITIES)
