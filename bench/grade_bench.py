@@ -21,7 +21,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tourapp.grade import grade  # noqa: E402
+from tourapp.grading import grade  # noqa: E402
 from tourapp.student import student_edition  # noqa: E402
 
 TARGET = 60  # seconds for 30 submissions

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from tourapp.grade import grade
+from tourapp.grading import grade
 from tourapp.paths import ROOT
 from tourapp.student import student_edition
 
