@@ -13,8 +13,9 @@ from nbclient import NotebookClient
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import conftest  # noqa: E402,F401  (the same kernel environment as the tests: hash seed, no hub prefix)
+from support import sanitize, sanitizers  # noqa: E402  (the masks nbval applies)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -31,11 +32,21 @@ def record(path):
 
 
 def normalize(nb):
-    """Drop execution timestamps and version details so an unchanged notebook records unchanged."""
+    """Drop timestamps and version details, and mask dates and ports, so unchanged code records unchanged.
+
+    The masks are those of tests/nbval_sanitize.cfg, which nbval applies to both sides anyway.
+    """
+    rules = sanitizers()
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell.setdefault("id", f"cell-{index}")
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output.text = sanitize(output.text, rules)
+            for mime, value in output.get("data", {}).items():
+                if isinstance(value, str) and not mime.startswith("image/"):
+                    output.data[mime] = sanitize(value, rules)
     return nb
 
 

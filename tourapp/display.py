@@ -60,7 +60,10 @@ def _as_text(response):
     """Return the status line, headers, a blank line and the body (binary bodies summarized)."""
     version = {10: "HTTP/1.0", 11: "HTTP/1.1"}.get(getattr(response.raw, "version", 11), "HTTP/1.1")
     lines = [f"{version} {response.status_code} {response.reason}"]
-    lines += [f"{name}: {value}" for name, value in response.headers.items()]
+    # The raw headers keep repeats apart (two Date lines, as curl -i prints them); the merged
+    # response.headers would join them with a comma.
+    headers = getattr(response.raw, "headers", None) or response.headers
+    lines += [f"{name}: {value}" for name, value in headers.items()]
     lines.append("")
     body = response.content
     if body:

@@ -29,6 +29,9 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code="-", size="-"):
         """Skip the access log: a thread's stderr would land in whichever cell runs next."""
 
+    def log_error(self, format, *args):
+        """Skip protocol-error lines (a 414 for an over-long URL); the client gets the status."""
+
 
 class Server:
     """A running WSGI server: ``.url`` for requests from this kernel, ``.link`` for a person."""
