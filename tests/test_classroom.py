@@ -15,6 +15,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 from tourapp import check
 from tourapp.chapters import hello
 from tourapp.exercises import expect, for_chapter, get, results_in, run
+from tourapp.exercises.registry import BROKEN
 from tourapp.paths import ROOT
 from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
 
@@ -170,6 +171,11 @@ def test_that_the_check_leaves_the_chapter_server_running(live):
     url = live(hello.app)  # the notebook's own server for the same app name
     assert run("01.1", grown("/shout", shout_right)).passed
     assert requests.get(url, timeout=5).text == "Hello there!"
+
+
+def test_every_exercise_module_loads():
+    for_chapter(1)  # loads them all
+    assert BROKEN == {}
 
 
 def _check_ids(nb):

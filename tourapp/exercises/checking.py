@@ -14,7 +14,7 @@ from flask import Flask
 from ..display import _in_notebook
 from ..server import Server
 from .expect import Miss, NotDone, Probe, describe, where
-from .registry import for_chapter, get
+from .registry import BROKEN, for_chapter, get
 
 __all__ = ["MIMETYPE", "Result", "check", "run"]
 
@@ -72,7 +72,8 @@ def run(exercise_id, app=_MISSING):
     if exercise is None:
         chapter = for_chapter(exercise_id.partition(".")[0]) if exercise_id[:2].isdigit() else []
         known = ", ".join(ex.id for ex in chapter) or "none"
-        return Result(exercise_id, "unknown exercise", "failed", f"there is no exercise {exercise_id} (this chapter has: {known}).")
+        broken = "".join(f" Could not load {name}: {why}." for name, why in BROKEN.items())
+        return Result(exercise_id, "unknown exercise", "failed", f"there is no exercise {exercise_id} (this chapter has: {known}).{broken}")
     try:
         flask_app = _build(exercise, app)
         with _served(flask_app) as probe:

@@ -12,9 +12,10 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Exercise", "exercise", "for_chapter", "get"]
+__all__ = ["BROKEN", "Exercise", "exercise", "for_chapter", "get"]
 
 _EXERCISES: dict[str, Exercise] = {}
+BROKEN: dict[str, str] = {}  # module name -> why it could not be imported
 _loaded = False
 
 
@@ -67,5 +68,9 @@ def _load():
         return
     package = importlib.import_module(__package__)
     for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{__package__}.{module.name}")
+        name = f"{__package__}.{module.name}"
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # one broken chapter must not take every other chapter's checks down
+            BROKEN[name] = f"{type(exc).__name__}: {exc}"
     _loaded = True
