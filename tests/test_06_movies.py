@@ -1,12 +1,18 @@
 """Chapter 06: ``/movies`` is a JSON object, ``/rmovie`` a seeded ``[id, title]`` pick."""
 
+import random
 import subprocess
 import sys
 
+import nbformat
 import pytest
 import requests
+from flask import jsonify, request
+from test_classroom import MISSING, factory_placeholder, placeholder
 
 from tourapp.chapters import movies
+from tourapp.exercises import run
+from tourapp.paths import ROOT
 
 TABLE = '{"1":"Toy story","2":"The Raid","3":"Hero","4":"Ip Man","5":"Kung Fu Panda"}'
 
@@ -116,3 +122,141 @@ def test_flask_cli_knows_the_app():
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout
     assert "/movies/<int:movie_id>" in out and "/rmovie" in out
+
+
+# "Try it": the checks of tourapp/exercises/movies.py, against right and typical wrong answers.
+
+
+def from_notebook(name):
+    """Run the notebook's cell that defines ``name``, solution included; return that function."""
+    nb = nbformat.read(ROOT / "notebooks" / "06-json.ipynb", as_version=4)
+    namespace = {"movies": movies}
+    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
+    return namespace[name]
+
+
+def grown(rule, view):
+    """Return a factory that builds the movies app with ``view`` answering ``GET rule``."""
+
+    def factory():
+        app = movies.create_app()
+        app.add_url_rule(rule, view_func=view)
+        return app
+
+    return factory
+
+
+def as_objects(items):
+    return [{"id": movie_id, "title": title} for movie_id, title in items]
+
+
+def catalog_right():
+    return as_objects(movies.MOVIES.items())
+
+
+def catalog_dict():
+    return movies.MOVIES
+
+
+def catalog_pairs():
+    return list(movies.MOVIES.items())
+
+
+def catalog_by_title():
+    return sorted(catalog_right(), key=lambda movie: movie["title"])
+
+
+def seeded_right(seed):
+    return jsonify(random.Random(seed).choice(list(movies.MOVIES.items())))
+
+
+def seeded_shared_generator(seed):
+    random.seed(seed)
+    return jsonify(random.choice(list(movies.MOVIES.items())))
+
+
+def seeded_made_once(seed, picker=random.Random(1)):
+    return jsonify(picker.choice(list(movies.MOVIES.items())))
+
+
+def seeded_bare_tuple(seed):
+    return random.Random(seed).choice(list(movies.MOVIES.items()))
+
+
+def seeded_title_only(seed):
+    return jsonify(random.Random(seed).choice(list(movies.MOVIES.values())))
+
+
+def seeded_as_object(seed):
+    movie_id, title = random.Random(seed).choice(list(movies.MOVIES.items()))
+    return {"id": movie_id, "title": title}
+
+
+def search_right():
+    q = request.args.get("q", "").lower()
+    return as_objects((i, t) for i, t in movies.MOVIES.items() if q in t.lower())
+
+
+def search_minding_case():
+    q = request.args.get("q", "")
+    return as_objects((i, t) for i, t in movies.MOVIES.items() if q in t)
+
+
+def search_404_for_nothing():
+    found = search_right()
+    return found if found else ({"error": "nothing found"}, 404)
+
+
+def search_titles_only():
+    q = request.args.get("q", "").lower()
+    return [t for t in movies.MOVIES.values() if q in t.lower()]
+
+
+def search_needs_q():
+    q = request.args["q"].lower()
+    return as_objects((i, t) for i, t in movies.MOVIES.items() if q in t.lower())
+
+
+@pytest.mark.parametrize(
+    ("exercise", "app", "status", "says"),
+    [
+        # test that the notebook's solutions pass, and so do the same answers written here
+        ("06.1", from_notebook("catalog_app"), "passed", 'GET /catalog answers [{"id": 1'),
+        ("06.2", from_notebook("seeded_app"), "passed", "first pick of random.Random(seed)"),
+        ("06.3", from_notebook("search_app"), "passed", "ignoring case"),
+        ("06.1", grown("/catalog", catalog_right), "passed", "every movie in id order"),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_right), "passed", "the same every time"),
+        ("06.3", grown("/search", search_right), "passed", "or []"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("06.1", grown("/catalog", catalog_dict), "failed", 'Hint: a JSON object\'s keys are always strings, so the ids turned into "1"'),
+        ("06.1", grown("/catalog", catalog_pairs), "failed", "answered [[1, \"Toy story\"], [2, \"The Raid\"]"),
+        ("06.1", grown("/catalog", catalog_pairs), "failed", "Hint: each movie should be an object with its id and title"),
+        ("06.1", grown("/catalog", catalog_by_title), "failed", "Hint: the movies are right but not their order"),
+        ("06.1", grown("/movies/catalog", catalog_right), "failed", "404 NOT FOUND, expected 200 OK. Hint: no route matches /catalog"),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_shared_generator), "failed", "GET /rmovie/1 used Python's shared generator"),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_made_once), "failed", "expected the same movie both times. Hint: make a new generator from the seed in each request"),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_bare_tuple), "failed", "Hint: Flask reads a tuple returned from a view as (body, status); jsonify(pair)"),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_title_only), "failed", 'answered "The Raid", expected [2, "The Raid"]. Hint: answer the whole pick'),
+        ("06.2", grown("/rmovie/<int:seed>", seeded_as_object), "failed", "Hint: answer the pair as a JSON array"),
+        ("06.2", grown("/rmovie/<seed>", seeded_right), "failed", "Hint: that is the pick for the text '1', which seeds a generator differently from the number 1: declare the part of the URL as a number, <int:seed>."),
+        ("06.3", grown("/search", search_minding_case), "failed", "GET /search?q=HERO answered [], expected [{\"id\": 3, \"title\": \"Hero\"}]. Hint: the search should ignore upper and lower case"),
+        ("06.3", grown("/search", search_404_for_nothing), "failed", "GET /search?q=xyz answered 404 NOT FOUND, expected 200 OK. Hint: an empty result is not an error"),
+        ("06.3", grown("/search", search_titles_only), "failed", "Hint: send each movie as an object with its id and title"),
+        ("06.3", grown("/search", search_needs_q), "failed", "GET /search answered 400 BAD REQUEST, expected 200 OK. Hint: without q, every movie matches: read it with request.args.get('q', '')"),
+        # test that an exercise not started yet is "not done", not a failure
+        ("06.1", MISSING, "not done", "not done yet: `catalog_app` is not defined"),
+        ("06.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+        ("06.3", grown("/search", placeholder), "not done", "not done yet: GET /search still raises NotImplementedError in placeholder()"),
+    ],
+)
+def test_try_it_checks(exercise, app, status, says):
+    result = run(exercise, app) if app is not MISSING else run(exercise)
+    assert (result.exercise, result.status) == (exercise, status), result.message
+    assert says in result.message
+
+
+def test_that_the_seed_check_leaves_the_shared_generator_as_it_was():
+    random.seed(5)
+    state = random.getstate()
+    assert run("06.2", grown("/rmovie/<int:seed>", seeded_shared_generator)).status == "failed"
+    assert random.getstate() == state
