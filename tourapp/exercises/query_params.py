@@ -1,0 +1,84 @@
+"""Chapter 02's exercises: read two parameters with defaults, a number, and every value of a name."""
+
+from contextlib import contextmanager
+
+from .expect import Miss, expect_mimetype, expect_status, expect_text
+from .registry import exercise
+
+
+@exercise("02.1", "Two parameters", name="welcome_app", goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia', with Hello and Guest for a missing part.")
+def welcome(app):
+    """Check that GET /welcome reads greeting and name from the query, each with its default."""
+    for query, text in [
+        ("?greeting=Hi&name=Lucia", "Hi Lucia"),
+        ("?name=Robert&greeting=Hola", "Hola Robert"),  # the order in the URL does not matter
+        ("?name=Peter", "Hello Peter"),
+        ("?greeting=Hi", "Hi Guest"),
+        ("", "Hello Guest"),
+    ]:
+        response = app.get(f"/welcome{query}")
+        expect_status(response, 200, _status_hint(response, "request.args.get(key, default) gives the default instead, as in request.args.get('greeting', 'Hello')"))
+        expect_text(response, text, _welcome_hint(response.text, text))
+
+
+def _welcome_hint(got, expected):
+    """Name the usual slip behind a wrong welcome, or None to let expect_text guess."""
+    greeting, name = expected.split(" ")
+    if "None" in got.split(" "):
+        return "a parameter missing from the query came back as None: request.args.get takes the default as its second argument, 'Hello' for greeting and 'Guest' for name"
+    if got == f"{name} {greeting}":
+        return "greeting and name are swapped: the greeting comes first"
+    return None
+
+
+@exercise("02.2", "A number", name="repeat_app", goal="GET /repeat?word=ha&times=3 answers 'hahaha'; times is 1 when it is missing or not a number.")
+def repeat(app):
+    """Check that GET /repeat converts times to an int, with 1 for a missing or a bad value."""
+    convert = "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it, and gives 1 when it is missing or not a whole number"
+    for query, text in [
+        ("?word=ha&times=3", "hahaha"),
+        ("?word=ho&times=1", "ho"),
+        ("?word=ha", "ha"),
+        ("?word=ha&times=lots", "ha"),
+    ]:
+        with _hint(convert):
+            response = app.get(f"/repeat{query}")
+        expect_status(response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead"))
+        expect_text(response, text, convert)
+
+
+@exercise("02.3", "Every name", name="greet_all_app", goal="GET /greet-all?name=Lucia&name=Robert answers 'Hello Lucia, Robert' in plain text, or 'Hello Guest'.")
+def greet_all(app):
+    """Check that GET /greet-all greets every name of the query, in plain text, or a guest."""
+    for query, text in [
+        ("?name=Lucia&name=Robert&name=Peter", "Hello Lucia, Robert, Peter"),
+        ("?name=Lucia", "Hello Lucia"),
+        ("", "Hello Guest"),
+    ]:
+        response = app.get(f"/greet-all{query}")
+        expect_status(response, 200, _status_hint(response, "request.args.getlist('name') gives an empty list instead"))
+        hint = None
+        if "," in text and response.text == "Hello Lucia":
+            hint = "only the first name came back: request.args.get gives the first value, request.args.getlist('name') gives them all"
+        elif text == "Hello Guest" and response.text.strip() == "Hello":
+            hint = "with no name in the query, getlist returns an empty list: answer 'Hello Guest' then"
+        expect_text(response, text, hint)
+        expect_mimetype(response, "text/plain", "return the headers too, as greet does: return body, 200, query_params.PLAIN_TEXT")
+
+
+def _status_hint(response, instead):
+    """Explain a 400 (``request.args[key]`` refuses a query without the key) or a 308 (a slash too many)."""
+    if response.status_code == 400:
+        return f"request.args[…] answers 400 BAD REQUEST when the query lacks that parameter; {instead}"
+    if response.status_code == 308:
+        return "the rule ends in a slash, so Flask redirects to the path with one: leave the slash out of the rule"
+    return None
+
+
+@contextmanager
+def _hint(hint):
+    """Add ``hint`` to the explanation of a view that raised (which says what, the hint how to fix)."""
+    try:
+        yield
+    except Miss as exc:
+        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None
