@@ -5,11 +5,16 @@ import subprocess
 import sys
 from urllib.parse import quote, urlsplit
 
+import nbformat
 import pytest
 import requests
+from flask import render_template_string
 from markupsafe import escape
+from test_classroom import MISSING, factory_placeholder, placeholder
 
-from tourapp.chapters import templates
+from tourapp.chapters import movies, templates
+from tourapp.exercises import run
+from tourapp.paths import ROOT
 
 
 @pytest.fixture
@@ -141,3 +146,138 @@ def test_flask_cli_knows_the_app():
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout
     assert "/greet/<name>/" in out and "greet" in out
+
+
+# "Try it": the checks of tourapp/exercises/templates.py, against right and typical wrong answers.
+
+
+def from_notebook(name):
+    """Run the notebook's cell that defines ``name``, solution included; return that function."""
+    nb = nbformat.read(ROOT / "notebooks" / "07-templates.ipynb", as_version=4)
+    namespace = {"templates": templates, "render_template_string": render_template_string}
+    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
+    return namespace[name]
+
+
+def grown(rule, view):
+    """Return a factory that builds the templates app with ``view`` answering ``GET rule``."""
+
+    def factory():
+        app = templates.create_app()
+        app.add_url_rule(rule, view_func=view)
+        return app
+
+    return factory
+
+
+def framed(title, content, header=""):
+    """Return a template's source that extends base.html."""
+    header = f"{{% block header %}}{header}{{% endblock %}}" if header else ""
+    return f'{{% extends "base.html" %}}{{% block title %}}{title}{{% endblock %}}{header}{{% block content %}}{content}{{% endblock %}}'
+
+
+LOOP = "<ul>{% for title in titles %}<li>{{ title }}</li>{% endfor %}</ul>"
+
+
+def list_right():
+    return render_template_string(framed("Movies", LOOP), titles=movies.MOVIES.values())
+
+
+def list_unframed():
+    return render_template_string(LOOP, titles=movies.MOVIES.values())
+
+
+def list_in_one_item():
+    return render_template_string(framed("Movies", "<ul><li>{{ titles|join(', ') }}</li></ul>"), titles=movies.MOVIES.values())
+
+
+def list_sorted():
+    return render_template_string(framed("Movies", LOOP), titles=sorted(movies.MOVIES.values()))
+
+
+def list_of_ids():
+    return render_template_string(framed("Movies", LOOP), titles=movies.MOVIES)
+
+
+def list_wrong_title():
+    return render_template_string(framed("Movie list", LOOP), titles=movies.MOVIES.values())
+
+
+WELCOME = framed("Welcome", "<p>Welcome, <b>{{ name }}</b>!</p>")
+
+
+def welcome_right(name):
+    return render_template_string(WELCOME, name=name)
+
+
+def welcome_safe_filter(name):
+    return render_template_string(WELCOME.replace("{{ name }}", "{{ name|safe }}"), name=name)
+
+
+def welcome_fstring_source(name):
+    return render_template_string(framed("Welcome", f"<p>Welcome, <b>{name}</b>!</p>"))
+
+
+def welcome_escaped_into_source(name):
+    return render_template_string(WELCOME.replace("{{ name }}", str(escape(name))))
+
+
+def welcome_without_template(name):
+    return f"<p>Welcome, <b>{escape(name)}</b>!</p>"
+
+
+def welcome_not_bold(name):
+    return render_template_string(framed("Welcome", "<p>Welcome, {{ name }}!</p>"), name=name)
+
+
+def home_right():
+    return render_template_string(framed("Home", "<p>Hi</p>", header="<h1>Welcome to the Flask Tour</h1>"))
+
+
+def home_title_only():
+    return render_template_string(framed("Home", "<p>Hi</p>"))
+
+
+def home_in_the_content():
+    return render_template_string(framed("Home", "<h1>Welcome to the Flask Tour</h1>"))
+
+
+def home_in_the_title():
+    return render_template_string(framed("Welcome to the Flask Tour", "<p>Hi</p>"))
+
+
+@pytest.mark.parametrize(
+    ("exercise", "app", "status", "says"),
+    [
+        # test that the notebook's solutions pass, and so do the same answers written here
+        ("07.1", from_notebook("movie_list_app"), "passed", "one <li> per movie"),
+        ("07.2", from_notebook("welcome_app"), "passed", "shown as text"),
+        ("07.3", from_notebook("home_app"), "passed", "Welcome to the Flask Tour"),
+        ("07.1", grown("/movies/", list_right), "passed", "GET /movies/ answers a page titled Movies"),
+        ("07.2", grown("/welcome/<name>/", welcome_right), "passed", "GET /welcome/<name>/ answers"),
+        ("07.3", grown("/home/", home_right), "passed", "GET /home/ answers a page titled Home"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("07.1", grown("/movies", list_right), "failed", "GET /movies/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /movies/"),
+        ("07.1", grown("/movies/", list_unframed), "failed", "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template with {% extends \"base.html\" %}"),
+        ("07.1", grown("/movies/", list_wrong_title), "failed", "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with Movies"),
+        ("07.1", grown("/movies/", list_in_one_item), "failed", "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>"),
+        ("07.1", grown("/movies/", list_sorted), "failed", "Hint: the titles are right but not their order"),
+        ("07.1", grown("/movies/", list_of_ids), "failed", "GET /movies/ listed ['1', '2', '3', '4', '5'], expected"),
+        ("07.2", grown("/welcome/<name>/", welcome_safe_filter), "failed", "GET /welcome/<i>Ann/ showed '<p>Welcome, <b><i>Ann</b>!</p>', expected '<p>Welcome, <b>&lt;i&gt;Ann</b>!</p>'. Hint: the markup in the name reached the page unescaped"),
+        ("07.2", grown("/welcome/<name>/", welcome_fstring_source), "failed", "Hint: the markup in the name reached the page unescaped"),
+        ("07.2", grown("/welcome/<name>/", welcome_escaped_into_source), "failed", "GET /welcome/{{7*7}}/ showed '<p>Welcome, <b>49</b>!</p>', expected '<p>Welcome, <b>{{7*7}}</b>!</p>'. Hint: the name became part of the template's source"),
+        ("07.2", grown("/welcome/<name>/", welcome_without_template), "failed", "GET /welcome/Peter/ answered a page with no <title>, expected 'Welcome · Flask Tour'"),
+        ("07.2", grown("/welcome/<name>/", welcome_not_bold), "failed", "showed no such paragraph, expected '<p>Welcome, <b>Peter</b>!</p>'. Hint: write <p>Welcome, <b>{{ name }}</b>!</p> in the content block"),
+        ("07.3", grown("/home/", home_title_only), "failed", "GET /home/ has the header ['Home'], expected ['Welcome to the Flask Tour']. Hint: base.html's header repeats the title unless a page fills the header block"),
+        ("07.3", grown("/home/", home_in_the_content), "failed", "Hint: base.html's header repeats the title"),
+        ("07.3", grown("/home/", home_in_the_title), "failed", "with the title 'Welcome to the Flask Tour · Flask Tour', expected 'Home · Flask Tour'. Hint: fill the title block with Home"),
+        # test that an exercise not started yet is "not done", not a failure
+        ("07.1", MISSING, "not done", "not done yet: `movie_list_app` is not defined"),
+        ("07.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+        ("07.3", grown("/home/", placeholder), "not done", "not done yet: GET /home/ still raises NotImplementedError in placeholder()"),
+    ],
+)
+def test_try_it_checks(exercise, app, status, says):
+    result = run(exercise, app) if app is not MISSING else run(exercise)
+    assert (result.exercise, result.status) == (exercise, status), result.message
+    assert says in result.message
