@@ -3,11 +3,16 @@
 import subprocess
 import sys
 
+import nbformat
 import pytest
 import requests
+from flask import make_response, url_for
 from markupsafe import escape
+from test_classroom import MISSING, factory_placeholder
 
 from tourapp.chapters import responses
+from tourapp.exercises import run
+from tourapp.paths import ROOT
 
 MARKUP = [
     "<img src=x onerror=alert(1)>",
@@ -151,3 +156,133 @@ def test_flask_cli_knows_the_app():
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout
     assert "create_user" in out and "get_user" in out and "/users/<name>" in out
+
+
+# "Try it": the checks of tourapp/exercises/responses.py, against right and typical wrong answers.
+
+NOTEBOOK = ROOT / "notebooks" / "04-responses.ipynb"
+
+
+def from_notebook(name):
+    """Return the function ``name`` as the chapter's notebook defines it (setup cell, then its own cell)."""
+    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
+    namespace = {}
+    exec(cells[0], namespace)
+    exec(next(source for source in cells if f"def {name}()" in source), namespace)
+    return namespace[name]
+
+
+def grown(*routes):
+    """Return a factory that builds the chapter's app with more routes, each ``(rule, view, methods, options)``."""
+
+    def factory():
+        app = responses.create_app()
+        for rule, view, methods, options in routes:
+            app.add_url_rule(rule, view_func=view, methods=methods, **options)
+        return app
+
+    return factory
+
+
+def deleting(view, rule="/users/<name>", **options):
+    """Return a factory with ``view`` for DELETE, both slash forms unless ``options`` say otherwise."""
+    return grown((rule, view, ["DELETE"], {"strict_slashes": False, **options}))
+
+
+def delete_says_so(name):
+    return f"user {escape(name)} deleted"
+
+
+def delete_right(name):
+    return "", 204
+
+
+def teams(create, read=None):
+    """Return a factory with ``create`` for POST /teams/<name> and ``read`` (endpoint get_team) for GET."""
+    routes = [("/teams/<name>", create, ["POST"], {})]
+    if read is not None:
+        routes.append(("/teams/<name>", read, ["GET"], {"endpoint": "get_team"}))
+    return grown(*routes)
+
+
+def create_team_200(name):
+    return f"team {escape(name)} created"
+
+
+def create_team_no_location(name):
+    return f"team {escape(name)} created", 201
+
+
+def create_team_wrong_location(name):
+    response = make_response(f"team {escape(name)} created", 201)
+    response.headers["Location"] = url_for("get_user", name=name)
+    return response
+
+
+def create_team_by_hand(name):
+    return f"team {escape(name)} created", 201, {"Location": f"/teams/{name}"}
+
+
+def create_team_right(name):
+    response = make_response(f"team {escape(name)} created", 201)
+    response.headers["Location"] = url_for("get_team", name=name)
+    return response
+
+
+def get_team(name):
+    return f"Team {escape(name)}"
+
+
+def welcome_unescaped(name):
+    return f"<h1>Welcome, {name}!</h1>"
+
+
+def welcome_all_escaped(name):
+    return escape(f"<h1>Welcome, {name}!</h1>")
+
+
+def welcome_as_text(name):
+    return f"<h1>Welcome, {escape(name)}!</h1>", {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def welcome_placeholder(name):
+    raise NotImplementedError
+
+
+def welcoming(view):
+    """Return a factory with ``view`` for GET /welcome/<name>."""
+    return grown(("/welcome/<name>", view, ["GET"], {}))
+
+
+@pytest.mark.parametrize(
+    ("exercise", "app", "status", "says"),
+    [
+        # test that the notebook's solutions pass
+        ("04.1", "delete_app", "passed", "DELETE /users/Peter answers 204 No Content"),
+        ("04.2", "team_app", "passed", "POST /teams/Owls answers 201 with Location: /teams/Owls"),
+        ("04.3", "welcome_page_app", "passed", "with NAME escaped"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("04.1", deleting(delete_says_so), "failed", "DELETE /users/Peter answered 200 OK, expected 204 NO CONTENT. Hint: a view sets another status by returning a pair, and a 204 has no body"),
+        ("04.1", deleting(delete_right, strict_slashes=True), "failed", "DELETE /users/Peter/ answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms"),
+        ("04.1", deleting(delete_right, rule="/users/<name>/", strict_slashes=True), "failed", "answered 308 PERMANENT REDIRECT, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms"),
+        ("04.1", grown(("/users/<name>", delete_right, ["PUT"], {"strict_slashes": False})), "failed", "DELETE /users/Peter answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: there is a route for this path, but it accepts only"),
+        ("04.2", teams(create_team_200, get_team), "failed", "POST /teams/Owls answered 200 OK, expected 201 CREATED. Hint: a view sets another status by passing it to make_response"),
+        ("04.2", teams(create_team_no_location, get_team), "failed", "POST /teams/Owls answered without a Location header. Hint: set it on the response"),
+        ("04.2", teams(create_team_wrong_location, get_team), "failed", "POST /teams/Owls answered Location: /users/Owls, expected /teams/Owls. Hint: url_for names the view that answers GET"),
+        ("04.2", teams(create_team_right), "failed", "the view raised BuildError: Could not build url for endpoint 'get_team'"),
+        ("04.2", teams(create_team_by_hand), "failed", "GET /teams/Owls answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: the Location should name a URL that answers"),
+        ("04.3", welcoming(welcome_unescaped), "failed", "answered '<h1>Welcome, Tom & Jerry!</h1>', expected '<h1>Welcome, Tom &amp; Jerry!</h1>'. Hint: the name went into the page as it was sent"),
+        ("04.3", welcoming(welcome_all_escaped), "failed", "Hint: escape only the name: the <h1> tags are your own markup"),
+        ("04.3", welcoming(welcome_as_text), "failed", "GET /welcome/Peter answered with Content-Type text/plain, expected text/html."),
+        # test that a function that is missing or still the placeholder is "not done yet"
+        ("04.1", MISSING, "not done", "not done yet: `delete_app` is not defined"),
+        ("04.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+        ("04.3", welcoming(welcome_placeholder), "not done", "not done yet: GET /welcome/Peter still raises NotImplementedError"),
+    ],
+)
+def test_try_it_checks(exercise, app, status, says):
+    if isinstance(app, str):
+        app = from_notebook(app)
+    result = run(exercise) if app is MISSING else run(exercise, app)
+    assert result.status == status
+    assert says in result.message
