@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -179,6 +180,21 @@ class JupyterLab:
         self.url = f"http://127.0.0.1:{self.port}"
         self.home = None
         self._process = None
+        # Every call the page made to the contents API that could change a file: none may happen.
+        self.writes = []
+        self.reads = 0
+        context.on("request", self._audit)
+
+    def _audit(self, request):
+        """Note each contents-API request: reads are fine, anything else would write a file."""
+        path = urlsplit(request.url).path
+        if not path.startswith("/api/contents"):
+            return
+        if request.method == "GET":
+            self.reads += 1
+        # A checkpoint goes to the temporary checkpoint folder, never into the repository.
+        elif not (request.method == "POST" and path.endswith("/checkpoints")):
+            self.writes.append(f"{request.method} {path}")
 
     def __enter__(self):
         # A short folder: a kernel's socket path (…/runtime/kernel-<uuid>-ipc-1) must fit in 107 bytes.
