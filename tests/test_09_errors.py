@@ -3,10 +3,16 @@
 import subprocess
 import sys
 
+import nbformat
 import pytest
 import requests
+from flask import abort, render_template_string
+from test_classroom import MISSING as UNDEFINED
+from test_classroom import factory_placeholder, placeholder
 
-from tourapp.chapters import errors
+from tourapp.chapters import errors, movies
+from tourapp.exercises import run
+from tourapp.paths import ROOT
 
 JSON = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -134,3 +140,124 @@ def test_flask_cli_knows_the_app():
         capture_output=True, text=True, check=True, timeout=60,
     ).stdout
     assert "/about" in out and "/users/<name>" in out
+
+
+# "Try it": the checks of tourapp/exercises/errors.py, against right and typical wrong answers.
+
+
+def from_notebook(name):
+    """Run the notebook's cell that defines ``name``, solution included; return that function."""
+    nb = nbformat.read(ROOT / "notebooks" / "09-error-pages.ipynb", as_version=4)
+    namespace = {"errors": errors}
+    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
+    return namespace[name]
+
+
+def movie_app(view):
+    """Return a factory that builds the errors app with ``view`` answering ``GET /movies/<int:movie_id>``."""
+
+    def factory():
+        app = errors.create_app()
+        app.add_url_rule("/movies/<int:movie_id>", view_func=view)
+        return app
+
+    return factory
+
+
+def movie_right(movie_id):
+    if movie_id not in movies.MOVIES:
+        abort(404, description=f"There is no movie with id {movie_id}.")
+    return movies.MOVIES[movie_id]
+
+
+def movie_by_hand(movie_id):
+    if movie_id not in movies.MOVIES:
+        return {"error": f"There is no movie with id {movie_id}."}, 404
+    return movies.MOVIES[movie_id]
+
+
+def movie_plain_abort(movie_id):
+    if movie_id not in movies.MOVIES:
+        abort(404)
+    return movies.MOVIES[movie_id]
+
+
+def movie_not_found_in_text(movie_id):
+    return movies.MOVIES.get(movie_id, "There is no movie with that id.")
+
+
+def movie_key_error(movie_id):
+    return movies.MOVIES[movie_id]
+
+
+PAGE_500 = '{% extends "base.html" %}{% block title %}500 error{% endblock %}{% block content %}<p>500 - something went wrong</p>{% endblock %}'
+
+
+def boom():
+    return 1 / 0
+
+
+def oops_app(handler=None):
+    """Return a factory that builds the errors app with a failing GET /boom and ``handler`` for 500."""
+
+    def factory():
+        app = errors.create_app()
+        app.add_url_rule("/boom", view_func=boom)
+        if handler is not None:
+            app.register_error_handler(500, handler)
+        return app
+
+    return factory
+
+
+def handler_right(error):
+    if errors.wants_json():
+        return errors.json_error(error)
+    return render_template_string(PAGE_500), 500
+
+
+def handler_no_status(error):
+    return render_template_string(PAGE_500)
+
+
+def handler_html_only(error):
+    return render_template_string(PAGE_500), 500
+
+
+def handler_plain_text(error):
+    return "500 - something went wrong", 500
+
+
+def handler_unframed(error):
+    return "<p>500 - something went wrong</p>", 500
+
+
+@pytest.mark.parametrize(
+    ("exercise", "app", "status", "says"),
+    [
+        # test that the notebook's solutions pass, and so do the same answers written here
+        ("09.1", from_notebook("movie_app"), "passed", "a 404 through abort()"),
+        ("09.2", from_notebook("oops_app"), "passed", "GET /boom answers 500"),
+        ("09.1", movie_app(movie_right), "passed", "JSON for programs"),
+        ("09.2", oops_app(handler_right), "passed", "framed by base.html"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("09.1", movie_app(movie_by_hand), "failed", 'GET /movies/9 answered {"error": "There is no movie with id 9."}, expected {"code": 404, "description": "There is no movie with id 9.", "name": "Not Found"}. Hint: missing \'code\', \'name\', \'description\'; unexpected \'error\'; the JSON was written by the view, not by the app\'s handlers: call abort(404, description=…)'),
+        ("09.1", movie_app(movie_plain_abort), "failed", "Hint: 'description' should be 'There is no movie with id 9.', not 'The requested URL was not found on the server."),
+        ("09.1", movie_app(movie_plain_abort), "failed", 'give abort() the sentence to send: abort(404, description=f"There is no movie with id {movie_id}.")'),
+        ("09.1", movie_app(movie_not_found_in_text), "failed", "GET /movies/9 answered 200 OK, expected 404 NOT FOUND. Hint: for an id that is not in MOVIES, call abort(404, description=…)"),
+        ("09.1", movie_app(movie_key_error), "failed", "GET /movies/9 answered 500 INTERNAL SERVER ERROR because the view raised KeyError: 9 in movie_key_error()"),
+        ("09.2", oops_app(), "failed", "GET /boom answered a page without the title '500 error · Flask Tour'. Hint: that is Flask's own page: register a handler with @app.errorhandler(500)."),
+        ("09.2", oops_app(handler_no_status), "failed", "GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR. Hint: the handler must still say what happened"),
+        ("09.2", oops_app(handler_html_only), "failed", "GET /boom answered with Content-Type text/html, expected application/json. Hint: for a client that asks for JSON, answer errors.json_error(error)"),
+        ("09.2", oops_app(handler_plain_text), "failed", "Hint: render a template that extends \"base.html\", with 500 error in its title block."),
+        ("09.2", oops_app(handler_unframed), "failed", "without the title '500 error · Flask Tour'"),
+        # test that an exercise not started yet is "not done", not a failure
+        ("09.1", UNDEFINED, "not done", "not done yet: `movie_app` is not defined"),
+        ("09.1", movie_app(lambda movie_id: placeholder()), "not done", "not done yet: GET /movies/2 still raises NotImplementedError in placeholder()"),
+        ("09.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+    ],
+)
+def test_try_it_checks(exercise, app, status, says):
+    result = run(exercise, app) if app is not UNDEFINED else run(exercise)
+    assert (result.exercise, result.status) == (exercise, status), result.message
+    assert says in result.message
