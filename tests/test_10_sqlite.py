@@ -6,14 +6,19 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 
+import nbformat
 import pytest
 import requests
+from flask import abort, request
+from test_classroom import MISSING, factory_placeholder, placeholder
 
 from tourapp.chapters import cities
-from tourapp.db import db
+from tourapp.db import City, db
+from tourapp.exercises import run
 from tourapp.paths import DATA, ROOT
 
 TUTORIAL = [
@@ -435,3 +440,170 @@ def test_data_cities_sql_is_unchanged():
     # test that nothing (the app, init-db, these tests, the notebook) writes into data/
     assert hashlib.sha256((DATA / "cities.sql").read_bytes()).hexdigest() == CITIES_SQL_SHA256
     assert not [p.name for p in DATA.iterdir() if p.suffix in (".db", ".sqlite", ".sqlite3") or "-wal" in p.name]
+
+
+# "Try it": the checks of tourapp/exercises/cities.py, against right and typical wrong answers.
+# Every app gets a database of its own in the test's temporary folder, as in the notebook.
+
+
+def from_notebook(name):
+    """Return a builder of the notebook's function ``name``, solution included."""
+
+    def build(fresh_database):
+        nb = nbformat.read(ROOT / "notebooks" / "10-sqlite.ipynb", as_version=4)
+        namespace = {"cities": cities, "db": db, "City": City, "fresh_database": fresh_database}
+        exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
+        return namespace[name]
+
+    return build
+
+
+def grown(method, rule, view, database=None):
+    """Return a builder of a factory: the cities app with ``view`` answering ``method rule``."""
+
+    def build(fresh_database):
+        def factory():
+            uri = fresh_database() if database is None else database
+            app = cities.create_app({"SQLALCHEMY_DATABASE_URI": uri})
+            app.add_url_rule(rule, view_func=view, methods=[method])
+            return app
+
+        return factory
+
+    return build
+
+
+def as_is(obj):
+    """Return a builder that hands ``obj`` to the check unchanged."""
+    return lambda fresh_database: obj
+
+
+def biggest_right():
+    return db.first_or_404(db.select(City).order_by(City.population.desc())).serialize()
+
+
+def biggest_ascending():
+    return db.first_or_404(db.select(City).order_by(City.population)).serialize()
+
+
+def biggest_as_list():
+    return [c.serialize() for c in db.session.execute(db.select(City).order_by(City.population.desc()).limit(1)).scalars()]
+
+
+def biggest_remembered():
+    return {"id": 6, "name": "New York", "population": 8550000}
+
+
+def by_name_right(name):
+    return db.first_or_404(db.select(City).filter_by(name=name), description=f"no city is called {name}").serialize()
+
+
+def by_name_in_sql_text(name):
+    row = db.session.execute(db.text(f"SELECT id, name, population FROM cities WHERE name = '{name}'")).mappings().first()
+    if row is None:
+        abort(404, description=f"no city is called {name}")
+    return dict(row)
+
+
+def by_name_none(name):
+    return db.session.execute(db.select(City).filter_by(name=name)).scalar().serialize()
+
+
+def by_name_plain_404(name):
+    return db.first_or_404(db.select(City).filter_by(name=name)).serialize()
+
+
+def population_right(city_id, commit=True, exact=True):
+    city = db.get_or_404(City, city_id, description=f"no city has id {city_id}")
+    population = request.get_json().get("population")
+    ok = type(population) is int if exact else isinstance(population, int)
+    if not ok or population < 0:
+        abort(400, description="population must be a whole number, 0 or more")
+    city.population = population
+    if commit:
+        db.session.commit()
+    return city.serialize()
+
+
+def population_uncommitted(city_id):
+    return population_right(city_id, commit=False)
+
+
+def population_isinstance(city_id):
+    return population_right(city_id, exact=False)
+
+
+def population_unchecked(city_id):
+    city = db.get_or_404(City, city_id, description=f"no city has id {city_id}")
+    city.population = request.get_json()["population"]
+    db.session.commit()
+    return city.serialize()
+
+
+def population_session_get(city_id):
+    city = db.session.get(City, city_id)
+    city.population = request.get_json()["population"]
+    db.session.commit()
+    return city.serialize()
+
+
+def in_the_workbook():
+    return cities.create_app()  # the default database, instance/cities.db
+
+
+@pytest.mark.parametrize(
+    ("exercise", "build", "status", "says"),
+    [
+        # test that the notebook's solutions pass, and so do the same answers written here
+        ("10.1", from_notebook("biggest_app"), "passed", "GET /cities/biggest answers the most populous city"),
+        ("10.2", from_notebook("by_name_app"), "passed", "GET /cities/by-name/<name> answers"),
+        ("10.3", from_notebook("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
+        ("10.1", grown("GET", "/cities/biggest", biggest_right), "passed", "on every request"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_right), "passed", "none is called so"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "400 for a bad number"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", '"name": "Bratislava"'),
+        ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", "; that is the smallest city: sort from the largest down, City.population.desc()."),
+        ("10.1", grown("GET", "/cities/biggest", biggest_as_list), "failed", "Hint: answer one city, not a list"),
+        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", 'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6'),
+        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", "after a POST added Tokyo, the answer should change"),
+        ("10.1", grown("GET", "/cities/biggest/", biggest_right), "failed", "GET /cities/biggest answered 308 PERMANENT REDIRECT, expected 200 OK"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised OperationalError"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name)."),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'serialize'"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "Hint: when no city has the name, stop with abort(404, description=…)"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", "Hint: 'problem' should be 'no city is called Atlantis', not 'The requested URL was not found"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", 'description=f"no city is called {name}"'),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "GET /cities/3 answered {\"id\": 3, \"name\": \"Prague\", \"population\": 1280000}, expected"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call db.session.commit()"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST. Hint: check the value before you store it"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "True counts as an int in Python: test type(value) is int"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_unchecked), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST"),
+        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_session_get), "failed", "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'population'"),
+        ("10.3", grown("PUT", "/cities/<int:city_id>", population_right), "failed", "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
+        # test that an app on the workbook's own database is refused before the check writes anything
+        ("10.1", as_is(in_the_workbook), "failed", "the app works on instance/cities.db, a database inside the workbook"),
+        # test that an exercise not started yet is "not done", not a failure
+        ("10.1", as_is(MISSING), "not done", "not done yet: `biggest_app` is not defined"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", lambda name: placeholder()), "not done", "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()"),
+        ("10.3", as_is(factory_placeholder), "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+    ],
+)
+def test_try_it_checks(tmp_path, exercise, build, status, says):
+    def fresh_database():
+        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
+
+    app = build(fresh_database)
+    result = run(exercise, app) if app is not MISSING else run(exercise)
+    assert (result.exercise, result.status) == (exercise, status), result.message
+    assert says in result.message
+
+
+def test_that_a_check_refuses_a_database_an_earlier_run_changed(db_path):
+    # test that re-running a check on a database it wrote to says why it fails, instead of a riddle
+    factory = grown("GET", "/cities/biggest", biggest_right, database=f"sqlite:///{db_path}")(None)
+    assert run("10.1", factory).passed
+    result = run("10.1", factory)
+    assert result.status == "failed"
+    assert "holds cities with the ids [1, 2, 3, 4, 5, 6, 7, 8, 9], expected the tutorial's eight" in result.message
+    assert "a new one for every app" in result.message
