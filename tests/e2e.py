@@ -77,6 +77,16 @@ def chromium_path():
     return shutil.which("chromium")
 
 
+def report_header():
+    """Name the browser these tests drive, or say why they will skip: a line for pytest's header."""
+    path = chromium_path()
+    if path is None:
+        outcome = "fail (FLASK_TOUR_E2E=required)" if REQUIRED else "skip"
+        return f"chromium: not installed; the browser and jupyterlab tests will {outcome}"
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    return f"chromium: {version} ({path})"
+
+
 @contextlib.contextmanager
 def chromium():
     """Launch headless Chromium and yield the Playwright browser; skip if either is missing."""
@@ -128,7 +138,12 @@ def output_images(panel):
 
 
 def kernel_processes(lab):
-    """List the ids of the kernel processes a JupyterLab started (their connection files name its folder)."""
+    """List the ids of the kernel processes a JupyterLab started, or None where there is no /proc.
+
+    A kernel's command line names its connection file, which lies in the server's own folder.
+    """
+    if not Path("/proc/self").exists():
+        return None
     pids = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:

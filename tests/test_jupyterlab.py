@@ -17,8 +17,11 @@ from tourapp.paths import ROOT
 pytestmark = pytest.mark.jupyterlab
 
 NOTEBOOKS = ROOT / "notebooks"
-# What a notebook must show after Run All, beyond running to the end without an error.
-SHOWS = {"01-hello": "Hello there!", "10-sqlite": "Bratislava"}
+# What a request in the notebook must print in the body of a 200 answer once Run All is done
+# (the answer from the live app, not the chapter's code listing, which holds the text too).
+ANSWERS = {"01-hello": "Hello there!", "10-sqlite": '{"id":1,"name":"Bratislava","population":432000}'}
+STDOUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]'
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'  # errors too
 # Run whatever their saved outputs hold: 01 and 10 by the issue, and the chapters that render
 # pages inline, so that a notebook not written yet is reported (skipped, or failed in CI).
 ALWAYS = ["01-hello", "07-templates", "08-static-files", "09-error-pages", "10-sqlite"]
@@ -46,12 +49,13 @@ def lab():
     """Start Chromium and a JupyterLab; afterwards shut both down and check no kernel is left."""
     with e2e.chromium() as browser:
         context = browser.new_context(viewport={"width": 1200, "height": 900})
+        context.set_default_timeout(60_000)  # a loaded 2-core machine can be slow to boot JupyterLab
         with e2e.JupyterLab(context) as lab:
             yield lab
             kernels = e2e.kernel_processes(lab)
         context.close()
     assert lab.returncode == 0
-    assert e2e.wait_gone(kernels) == [], "kernels outlived JupyterLab"
+    assert e2e.wait_gone(kernels or []) == [], "kernels outlived JupyterLab"
 
 
 @pytest.mark.parametrize("name", _notebooks())
@@ -67,10 +71,11 @@ def test_notebook_runs_in_jupyterlab(lab, name):
         # Markdown cells render as markdown: the title is a heading.
         assert panel.locator(".jp-MarkdownOutput h1").first.inner_text().startswith(name[:2])
         lab.run_all(panel)
-        errors = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-        assert errors.all_inner_texts() == []
-        if name in SHOWS:
-            assert panel.locator(".jp-OutputArea-output", has_text=SHOWS[name]).count() > 0
+        assert panel.locator(STDERR).all_inner_texts() == []
+        if name in ANSWERS:
+            printed = panel.locator(STDOUT).all_inner_texts()
+            bodies = [text.partition("\n\n")[2] for text in printed if text.startswith("HTTP/1.1 200 OK\n")]
+            assert any(ANSWERS[name] in body for body in bodies), bodies
         shown = e2e.output_images(panel)
         pictured = panel.locator(".jp-OutputArea-output:has(img, iframe)")
         if pictured.count():
@@ -80,10 +85,11 @@ def test_notebook_runs_in_jupyterlab(lab, name):
         assert [image for image in shown if not image["width"] > 0] == []
         assert len(shown) == expected, shown  # as many as the recorded notebook shows
         kernels = e2e.kernel_processes(lab)
-        assert kernels, "no kernel process was found for the notebook"
+        assert kernels != [], "no kernel process was found for the notebook"
     finally:
         lab.close(where)
-    assert e2e.wait_gone(kernels) == [], "the kernel outlived its session"
+    if kernels is not None:  # None: no /proc to look in
+        assert e2e.wait_gone(kernels) == [], "the kernel outlived its session"
 
 
 def test_nothing_was_written_into_the_repository(lab):
