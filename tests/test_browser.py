@@ -7,8 +7,11 @@ build/screenshots/ (git-ignored), so a person can look at what the browser drew.
 import subprocess
 
 import pytest
+import requests
+from flask import Flask
 
 import e2e
+from tourapp import display
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +82,27 @@ def test_every_image_on_the_static_files_page_loads(live, page):
     e2e.screenshot(page, "08-static-files")
     assert len(loaded) >= 2, loaded  # one via /static/…, one via url_for('static', …)
     assert [img for img in loaded if not img["width"] > 0] == []
+
+
+def test_show_inlines_a_pages_images_for_a_browser_on_another_origin(live, page):
+    # test that the frame show() displays carries its pictures: JupyterLab's page has another
+    # origin than the app, where the page's own relative links (/static/sid.jpg) break
+    static_files = e2e.need_module("static_files")
+    response = requests.get(f"{live(static_files.app)}/", timeout=10)
+    notebook = Flask("notebook-origin", static_folder=None)  # stands in for JupyterLab's server
+    notebook.add_url_rule("/raw", "raw", lambda: response.text)
+    notebook.add_url_rule("/shown", "shown", lambda: display._framed(response))
+    origin = live(notebook)
+    page.goto(f"{origin}/raw")
+    raw = e2e.images(page)
+    page.goto(f"{origin}/shown")
+    frame = page.locator("iframe").element_handle().content_frame()
+    frame.wait_for_load_state("load")
+    shown = e2e.images(frame)
+    e2e.screenshot(page, "08-static-files-shown-inline")
+    assert len(raw) == len(shown) >= 2
+    assert [image["width"] for image in raw] == [0] * len(raw)  # the check below would catch these
+    assert all(image["width"] > 0 and image["src"].startswith("data:image/") for image in shown), shown
 
 
 def test_static_about_page_is_served(live, page):
