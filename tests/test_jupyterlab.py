@@ -60,8 +60,8 @@ def lab():
 
 @pytest.mark.parametrize("name", _notebooks())
 def test_notebook_runs_in_jupyterlab(lab, name):
-    # test that Run All from cleared outputs finishes without an error, shows what the chapter
-    # is about, and every image in the notebook's own output (inline pages included) loads
+    # test that Run All from cleared outputs finishes without an error output, prints the live
+    # app's answer, and that every image in the notebook's own output (inline pages included) loads
     path = NOTEBOOKS / f"{name}.ipynb"
     if not path.exists():
         e2e.unavailable(f"notebooks/{path.name} does not exist yet")
