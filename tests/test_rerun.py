@@ -39,7 +39,7 @@ def run_twice(path):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(path.parent)}})
     passes = []
-    with client.setup_kernel():
+    with client.setup_kernel(cleanup_kc=True):
         for _ in range(2):
             cells = copy.deepcopy(nb.cells)
             for index, cell in enumerate(cells):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..db import db
 from ..paths import ROOT
-from .expect import Miss, expect_json, expect_status
+from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 
 NEW_YORK = {"id": 6, "name": "New York", "population": 8550000}
@@ -25,13 +25,13 @@ def biggest(app):
     _expect_fresh(app)
     response = app.get("/cities/biggest")
     expect_status(response, 200)
-    _expect_json(response, NEW_YORK, _biggest_hint(response))
+    expect_json(response, NEW_YORK, _biggest_hint(response))
     _add(app, TOKYO)
     response = app.get("/cities/biggest")
     expect_status(response, 200)
     hint = ("after a POST added Tokyo, the answer should change: ask the database in each request "
             "instead of remembering New York")
-    _expect_json(response, {"id": 9, **TOKYO}, hint)
+    expect_json(response, {"id": 9, **TOKYO}, hint)
 
 
 @exercise("10.2", "A city by name", name="by_name_app",
@@ -49,7 +49,7 @@ def by_name(app):
         raise _with_hint(miss, "'NoneType'", "when no city has the name, stop with abort(404, description=…) "
                          "or db.first_or_404(…, description=…)") from None
     expect_status(response, 404, "when no city has the name, stop with abort(404, description=…)")
-    _expect_json(response, {"error": "Not Found", "problem": "no city is called Atlantis"},
+    expect_json(response, {"error": "Not Found", "problem": "no city is called Atlantis"},
                  "the app's error handler writes the JSON from the description: description=f\"no city is called {name}\"")
     city = _add(app, {"name": "O'Fallon", "population": 29000})
     try:
@@ -70,7 +70,7 @@ def population(app):
     expect_status(response, 200)
     expect_json(response, changed)
     response = app.get("/cities/3")
-    _expect_json(response, changed, "the change did not last past the request: call db.session.commit() after "
+    expect_json(response, changed, "the change did not last past the request: call db.session.commit() after "
                  "setting city.population, or the session throws it away")
     response = app.request("PATCH", "/cities/99", json={"population": 1})
     expect_status(response, 404, "look the city up with db.get_or_404(City, city_id, description=…)")
@@ -82,7 +82,7 @@ def population(app):
                 "abort(400, description=…) refuses it (and note that True counts as an int in Python: test type(value) is int)")
         expect_status(response, 400, hint)
         response = app.get("/cities/3")
-        _expect_json(response, changed, "a refused request must leave the city as it was")
+        expect_json(response, changed, "a refused request must leave the city as it was")
 
 
 def _expect_fresh(app):
@@ -110,7 +110,7 @@ def _add(app, city):
 
 def _biggest_hint(response):
     """Guess why GET /cities/biggest did not answer New York."""
-    got = _json(response)
+    got = json_body(response)
     if isinstance(got, dict) and got.get("name") == "Bratislava":
         return "that is the smallest city: sort from the largest down, City.population.desc()"
     if isinstance(got, list):
@@ -118,27 +118,6 @@ def _biggest_hint(response):
     if isinstance(got, dict) and "cities" in got:
         return "answer the city itself, {\"id\": …, \"name\": …, \"population\": …}, not wrapped in \"cities\""
     return "order the cities by City.population.desc() and answer the first, city.serialize()"
-
-
-def _json(response):
-    """Return a JSON response's content, or None if it is not JSON."""
-    if response.headers.get("Content-Type", "").split(";")[0] != "application/json":
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _expect_json(response, value, hint):
-    """Expect JSON like ``expect_json``, with ``hint`` for a wrong type and a wrong value alike."""
-    # expect_json uses its hint only for a wrong Content-Type; a wrong value gets this one.
-    try:
-        expect_json(response, value, hint)
-    except Miss as miss:
-        if _json(response) is None or hint in str(miss):
-            raise
-        raise _with_hint(miss, "", hint) from None
 
 
 def _with_hint(miss, when, hint):

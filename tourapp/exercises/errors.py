@@ -3,7 +3,7 @@
 from werkzeug.exceptions import InternalServerError
 
 from ..chapters.movies import MOVIES
-from .expect import Miss, expect_json, expect_mimetype, expect_status, expect_text
+from .expect import Miss, expect_json, expect_mimetype, expect_status, expect_text, json_body
 from .registry import exercise
 
 JSON = {"Accept": "application/json"}
@@ -21,14 +21,14 @@ def movie(app):
     description = f"There is no movie with id {MISSING_ID}."
     response = app.get(f"/movies/{MISSING_ID}", headers=JSON)
     expect_status(response, 404, "for an id that is not in MOVIES, " + ABORT)
-    got = _json(response)
+    got = json_body(response)
     if isinstance(got, dict) and set(got) == {"code", "name", "description"} and got["description"] != description:
         hint = f'give abort() the sentence to send: abort(404, description=f"There is no movie with id {{movie_id}}.")'
     elif got is not None and set(got) != {"code", "name", "description"}:
         hint = "the JSON was written by the view, not by the app's handlers: " + ABORT
     else:
         hint = ABORT
-    _expect_json(response, {"code": 404, "name": "Not Found", "description": description}, hint)
+    expect_json(response, {"code": 404, "name": "Not Found", "description": description}, hint)
     response = app.get(f"/movies/{MISSING_ID}", headers={"Accept": "text/html"})
     expect_status(response, 404)
     expect_mimetype(response, "text/html", "a browser should get the 404 page: " + ABORT)
@@ -57,27 +57,4 @@ def oops(app):
     response = app.request("GET", "/boom", headers=JSON, explain_errors=False)
     expect_status(response, 500)
     expected = {"code": 500, "name": "Internal Server Error", "description": InternalServerError.description}
-    _expect_json(response, expected, "for a client that asks for JSON, answer errors.json_error(error), as page_not_found does")
-
-
-def _json(response):
-    """Return a JSON response's content, or None if it is not JSON."""
-    if response.headers.get("Content-Type", "").split(";")[0] != "application/json":
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _expect_json(response, value, hint):
-    """Expect JSON like ``expect_json``, with ``hint`` for a wrong type and a wrong value alike."""
-    # expect_json uses its hint only for a wrong Content-Type; a wrong value gets this one.
-    try:
-        expect_json(response, value, hint)
-    except Miss as miss:
-        message = str(miss)
-        if hint is None or _json(response) is None or hint in message:
-            raise
-        message = f"{message[:-1]}; {hint}." if " Hint: " in message else f"{message} Hint: {hint}."
-        raise Miss(message) from None
+    expect_json(response, expected, "for a client that asks for JSON, answer errors.json_error(error), as page_not_found does")

@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 from flask import got_request_exception
 
-__all__ = ["Miss", "NotDone", "Probe", "describe", "expect_json", "expect_mimetype", "expect_status", "expect_text", "where"]
+__all__ = ["Miss", "NotDone", "Probe", "describe", "expect_json", "expect_mimetype", "expect_status", "expect_text", "json_body", "where"]
 
 _TIMEOUT = 5  # seconds a view may take to answer before the check gives up on it
 _LIBRARIES = tuple(
@@ -113,14 +113,18 @@ def expect_mimetype(response, mimetype, hint=None):
 
 
 def expect_json(response, value, hint=None):
-    """Expect a JSON answer (``application/json``) whose content equals ``value``."""
-    if hint is None and response.text.lstrip().startswith(("{", "[")):
-        hint = "the body looks like a dict turned into a string: return the dict itself, and Flask sends it as JSON"
-    expect_mimetype(response, "application/json", hint)
+    """Expect a JSON answer (``application/json``) whose content equals ``value``.
+
+    ``hint`` is added whichever way the answer is wrong: not JSON at all, or other JSON.
+    """
+    type_hint = hint
+    if type_hint is None and response.text.lstrip().startswith(("{", "[")):
+        type_hint = "the body looks like a dict turned into a string: return the dict itself, and Flask sends it as JSON"
+    expect_mimetype(response, "application/json", type_hint)
     try:
         got = response.json()
     except ValueError:
-        raise Miss(f"{_label(response)} says it is JSON, but its body is not: {_quote(response.text)}.") from None
+        raise Miss(f"{_label(response)} says it is JSON, but its body is not: {_quote(response.text)}." + _then(hint)) from None
     if got == value:
         return
     details = []
@@ -130,7 +134,18 @@ def expect_json(response, value, hint=None):
         extra = [repr(key) for key in got if key not in value]
         details += [f"missing {', '.join(missing)}"] if missing else []
         details += [f"unexpected {', '.join(extra)}"] if extra else []
+    details += [hint] if hint else []
     raise Miss(f"{_label(response)} answered {_dumps(got)}, expected {_dumps(value)}." + _then("; ".join(details)))
+
+
+def json_body(response):
+    """Return a JSON response's content, or None when the answer is not JSON."""
+    if response.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _explain(error, label):

@@ -4,7 +4,7 @@ import json
 import random
 
 from ..chapters.movies import MOVIES
-from .expect import Miss, expect_json, expect_status
+from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 
 CATALOG = [{"id": id, "title": title} for id, title in MOVIES.items()]
@@ -16,7 +16,7 @@ def catalog(app):
     """Check that GET /catalog answers a JSON array of ``{"id", "title"}`` objects in id order."""
     response = app.get("/catalog")
     expect_status(response, 200)
-    _expect_json(response, CATALOG, _catalog_hint(_json(response)))
+    expect_json(response, CATALOG, _catalog_hint(json_body(response)))
 
 
 @exercise("06.2", "A movie for every seed", name="seeded_app",
@@ -33,13 +33,13 @@ def seeded(app):
             raise Miss(f"{miss} Hint: Flask reads a tuple returned from a view as (body, status); "
                        "jsonify(pair) turns the pair into a JSON array, as /rmovie does.") from None
         expect_status(first, 200)
-        if _json(first) != _json(again):
+        if json_body(first) != json_body(again):
             raise Miss(
                 f"GET /rmovie/{seed} answered {first.text.strip()} and then {again.text.strip()}, expected the same "
                 f"movie both times. Hint: make a new generator from the seed in each request, random.Random(seed), "
                 "and pick with its choice(); a generator made once keeps moving on."
             )
-        _expect_json(first, expected, _seeded_hint(_json(first), seed, expected))
+        expect_json(first, expected, _seeded_hint(json_body(first), seed, expected))
 
 
 @exercise("06.3", "Search by title", name="search_app",
@@ -54,34 +54,11 @@ def search(app):
     ]:
         response = app.get("/search", params={} if q is None else {"q": q})
         expect_status(response, 200, hint if response.status_code in (400, 404) else None)
-        got = _json(response)
+        got = json_body(response)
         if isinstance(got, list) and got and all(isinstance(item, str) for item in got):
             hint = 'send each movie as an object with its id and title, as in 06.1: {"id": 4, "title": "Ip Man"}'
         expected = [movie for movie in CATALOG if (q or "").lower() in movie["title"].lower()]
-        _expect_json(response, expected, hint)
-
-
-def _expect_json(response, value, hint):
-    """Expect JSON like ``expect_json``, adding ``hint`` when the JSON itself is wrong."""
-    # expect_json uses its hint only for a wrong Content-Type; a wrong value gets this one.
-    try:
-        expect_json(response, value)
-    except Miss as miss:
-        if hint is None or _json(response) is None:
-            raise
-        message = str(miss)
-        message = f"{message[:-1]}; {hint}." if " Hint: " in message else f"{message} Hint: {hint}."
-        raise Miss(message) from None
-
-
-def _json(response):
-    """Return a JSON response's content, or None if it is not JSON."""
-    if response.headers.get("Content-Type", "").split(";")[0] != "application/json":
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
+        expect_json(response, expected, hint)
 
 
 def _catalog_hint(got):
