@@ -179,6 +179,10 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    """JupyterLab could not bind its port."""
+
+
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 serving the repository, driven in a browser context.
 
@@ -215,7 +219,12 @@ class JupyterLab:
         # A short folder: a kernel's socket path (…/runtime/kernel-<uuid>-ipc-1) must fit in 107 bytes.
         self.home = Path(tempfile.mkdtemp(prefix="lab-"))
         try:
-            return self.start()
+            try:
+                return self.start()
+            except PortTaken:  # another process took the free port between our look and its bind
+                self.port = _free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+                return self.start()
         except BaseException:
             shutil.rmtree(self.home, ignore_errors=True)
             raise
@@ -268,11 +277,12 @@ class JupyterLab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self._process.returncode}:\n{self.tail()}")
+                error = PortTaken if "is already in use" in self.tail() else RuntimeError
+                raise error(f"JupyterLab exited with {self._process.returncode}:\n{self.tail()}")
             try:
                 if requests.get(f"{self.url}/api/status", params={"token": self.token}, timeout=2).ok:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet (or the port is someone else's)
                 pass
             time.sleep(0.2)
         self.stop()
