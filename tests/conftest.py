@@ -18,3 +18,10 @@ def live():
     yield start
     for server in servers:
         server.stop()
+
+
+def pytest_report_header(config):
+    """Name the browser the end-to-end tests drive (tests/e2e.py), in every test log."""
+    import e2e  # tests/ is on sys.path once this conftest is imported
+
+    return e2e.report_header()
