@@ -1,9 +1,12 @@
-"""Helpers the tests share: small probe apps, open-descriptor counts, real Jupyter kernels."""
+"""Helpers the tests share: small probe apps, learners' answers, the flask command, real Jupyter kernels."""
 
 import configparser
 import os
 import re
+import subprocess
+import sys
 
+import nbformat
 from flask import Flask
 
 from jupyter_client.manager import KernelManager
@@ -49,3 +52,57 @@ def sanitize(text, rules=None):
     for regex, replacement in rules or sanitizers():
         text = regex.sub(replacement, text)
     return text
+
+
+# A learner's answers, as the "Try it" tests hand them to the checks.
+
+MISSING = object()  # stands for a function the learner has not defined: run(exercise) without an app
+
+
+def placeholder(**values):
+    """Stand for a view not written yet, whatever values its rule passes."""
+    raise NotImplementedError
+
+
+def factory_placeholder():
+    """Stand for an app factory not written yet."""
+    raise NotImplementedError
+
+
+def grown(create_app, rule=None, view=None, *, config=None, **options):
+    """Return a factory that builds ``create_app(config)`` with ``view`` answering ``rule``.
+
+    ``options`` go to ``add_url_rule`` (``methods=["POST"]``, ``strict_slashes=False`` …);
+    without a rule the factory builds the chapter's app as it is, on ``config``.
+    """
+
+    def factory():
+        app = create_app(config)
+        if rule is not None:
+            app.add_url_rule(rule, view_func=view, **options)
+        return app
+
+    return factory
+
+
+def from_notebook(notebook, name, **namespace):
+    """Run a notebook's setup cell, then the cell that defines ``name``; return what it defines.
+
+    :param notebook: the notebook's path in the workbook, e.g. ``"notebooks/06-json.ipynb"``.
+    :param namespace: names the cells use but the notebook defines elsewhere (``fresh_database``).
+    """
+    cells = [cell.source for cell in nbformat.read(ROOT / notebook, as_version=4).cells if cell.cell_type == "code"]
+    exec(cells[0], namespace)
+    exec(next(source for source in cells if f"def {name}()" in source), namespace)
+    return namespace[name]
+
+
+def flask_cli(app_module, *args, env=None):
+    """Run ``flask --app app_module args`` from the workbook's root; return what it prints.
+
+    :param env: variables to set on top of this process's environment.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", app_module, *args],
+        capture_output=True, text=True, check=True, timeout=60, cwd=ROOT, env={**os.environ, **(env or {})},
+    ).stdout

@@ -1,10 +1,8 @@
 """Chapter 01: one route, ``GET /`` answers ``Hello there!``."""
 
-import subprocess
-import sys
-
 import pytest
 import requests
+from support import flask_cli
 
 from tourapp.chapters import hello
 
@@ -44,8 +42,5 @@ def test_over_a_real_socket(live):
 
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.hello run` finds the app; `routes` proves it without a port.
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.hello", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.hello", "routes")
     assert "index" in out and "GET" in out

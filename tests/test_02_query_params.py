@@ -1,17 +1,15 @@
 """Chapter 02: ``/greet`` reads ``name`` from the query string and answers in plain text."""
 
-import subprocess
-import sys
+from functools import partial
 
-import nbformat
 import pytest
 import requests
 from flask import request
-from test_classroom import MISSING, factory_placeholder, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import query_params
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 MARKUP = [
     "<b>Lucia</b>",
@@ -119,37 +117,14 @@ def test_an_over_long_query_is_refused_by_the_server(live):
 
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.query_params run` finds the app; `routes` proves it without a port.
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.query_params", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.query_params", "routes")
     assert "greet" in out and "/greet" in out and "index" in out
 
 
 # "Try it": the checks of tourapp/exercises/query_params.py, against right and typical wrong answers.
 
-NOTEBOOK = ROOT / "notebooks" / "02-query-parameters.ipynb"
-
-
-def from_notebook(name):
-    """Return the function ``name`` as the chapter's notebook defines it (setup cell, then its own cell)."""
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
-    namespace = {}
-    exec(cells[0], namespace)
-    exec(next(source for source in cells if f"def {name}()" in source), namespace)
-    return namespace[name]
-
-
-def grown(*routes):
-    """Return a factory that builds the chapter's app with more routes, each ``(rule, view)``."""
-
-    def factory():
-        app = query_params.create_app()
-        for rule, view in routes:
-            app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+NOTEBOOK = "notebooks/02-query-parameters.ipynb"
+grown = partial(grown_from, query_params.create_app)  # a factory of the chapter's app with one more route
 
 
 def welcome_without_defaults():
@@ -196,25 +171,25 @@ def greet_all_without_guest():
         ("02.2", "repeat_app", "passed", "answers 'hahaha'"),
         ("02.3", "greet_all_app", "passed", "in plain text"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("02.1", grown(("/welcome", welcome_without_defaults)), "failed", "answered 'None Peter', expected 'Hello Peter'. Hint: a parameter missing from the query came back as None"),
-        ("02.1", grown(("/welcome", welcome_by_key)), "failed", "answered 400 BAD REQUEST, expected 200 OK. Hint: request.args[…] answers 400"),
-        ("02.1", grown(("/welcome", welcome_swapped)), "failed", "answered 'Lucia Hi', expected 'Hi Lucia'. Hint: greeting and name are swapped"),
-        ("02.1", grown(("/welcome/", welcome_swapped)), "failed", "answered 308 PERMANENT REDIRECT, expected 200 OK. Hint: the rule ends in a slash"),
-        ("02.2", grown(("/repeat", repeat_strings)), "failed", "because the view raised TypeError: can't multiply sequence by non-int of type 'str' in repeat_strings(), line"),
-        ("02.2", grown(("/repeat", repeat_int_call)), "failed", "GET /repeat?word=ha&times=lots answered 500 INTERNAL SERVER ERROR because the view raised ValueError: invalid literal for int()"),
-        ("02.2", grown(("/repeat", repeat_no_default)), "failed", ". Hint: query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it"),
-        ("02.3", grown(("/greet-all", greet_all_first_only)), "failed", "answered 'Hello Lucia', expected 'Hello Lucia, Robert, Peter'. Hint: only the first name came back"),
-        ("02.3", grown(("/greet-all", greet_all_as_html)), "failed", "Content-Type text/html, expected text/plain. Hint: return the headers too"),
-        ("02.3", grown(("/greet-all", greet_all_without_guest)), "failed", "answered 'Hello ', expected 'Hello Guest'. Hint: with no name in the query, getlist returns an empty list"),
+        ("02.1", grown("/welcome", welcome_without_defaults), "failed", "answered 'None Peter', expected 'Hello Peter'. Hint: a parameter missing from the query came back as None"),
+        ("02.1", grown("/welcome", welcome_by_key), "failed", "answered 400 BAD REQUEST, expected 200 OK. Hint: request.args[…] answers 400"),
+        ("02.1", grown("/welcome", welcome_swapped), "failed", "answered 'Lucia Hi', expected 'Hi Lucia'. Hint: greeting and name are swapped"),
+        ("02.1", grown("/welcome/", welcome_swapped), "failed", "answered 308 PERMANENT REDIRECT, expected 200 OK. Hint: the rule ends in a slash"),
+        ("02.2", grown("/repeat", repeat_strings), "failed", "because the view raised TypeError: can't multiply sequence by non-int of type 'str' in repeat_strings(), line"),
+        ("02.2", grown("/repeat", repeat_int_call), "failed", "GET /repeat?word=ha&times=lots answered 500 INTERNAL SERVER ERROR because the view raised ValueError: invalid literal for int()"),
+        ("02.2", grown("/repeat", repeat_no_default), "failed", ". Hint: query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it"),
+        ("02.3", grown("/greet-all", greet_all_first_only), "failed", "answered 'Hello Lucia', expected 'Hello Lucia, Robert, Peter'. Hint: only the first name came back"),
+        ("02.3", grown("/greet-all", greet_all_as_html), "failed", "Content-Type text/html, expected text/plain. Hint: return the headers too"),
+        ("02.3", grown("/greet-all", greet_all_without_guest), "failed", "answered 'Hello ', expected 'Hello Guest'. Hint: with no name in the query, getlist returns an empty list"),
         # test that a function that is missing or still the placeholder is "not done yet"
         ("02.1", MISSING, "not done", "not done yet: `welcome_app` is not defined"),
-        ("02.2", grown(("/repeat", placeholder)), "not done", "not done yet: GET /repeat?word=ha&times=3 still raises NotImplementedError"),
+        ("02.2", grown("/repeat", placeholder), "not done", "not done yet: GET /repeat?word=ha&times=3 still raises NotImplementedError"),
         ("02.3", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
     if isinstance(app, str):
-        app = from_notebook(app)
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise) if app is MISSING else run(exercise, app)
     assert result.status == status
     assert says in result.message

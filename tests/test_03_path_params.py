@@ -1,16 +1,14 @@
 """Chapter 03: names in the path, converters, and the trailing-slash rules."""
 
-import subprocess
-import sys
+from functools import partial
 
-import nbformat
 import pytest
 import requests
-from test_classroom import MISSING, factory_placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import path_params
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 MARKUP = [
     "<b>Robert",
@@ -145,37 +143,14 @@ def test_transcript_and_redirect_over_a_real_socket(live):
 
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.path_params run` finds the app; `routes` proves it without a port.
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.path_params", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.path_params", "routes")
     assert "/greet/<name>/" in out and "/guests/<int:number>/" in out and "/greet-all/<path:names>" in out
 
 
 # "Try it": the checks of tourapp/exercises/path_params.py, against right and typical wrong answers.
 
-NOTEBOOK = ROOT / "notebooks" / "03-path-parameters.ipynb"
-
-
-def from_notebook(name):
-    """Return the function ``name`` as the chapter's notebook defines it (setup cell, then its own cell)."""
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
-    namespace = {}
-    exec(cells[0], namespace)
-    exec(next(source for source in cells if f"def {name}()" in source), namespace)
-    return namespace[name]
-
-
-def grown(*routes):
-    """Return a factory that builds the chapter's app with more routes, each ``(rule, view)``."""
-
-    def factory():
-        app = path_params.create_app()
-        for rule, view in routes:
-            app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+NOTEBOOK = "notebooks/03-path-parameters.ipynb"
+grown = partial(grown_from, path_params.create_app)  # a factory of the chapter's app with one more route
 
 
 def add_plainly(a, b):
@@ -193,10 +168,6 @@ def number_of_guest(name):
 def number_of_anyone(name):
     numbers = {guest: n for n, guest in path_params.GUESTS.items()}
     return f"{name} is guest {numbers.get(name)}"
-
-
-def placeholder_view(name):
-    raise NotImplementedError
 
 
 GREETINGS = {"en": "Hello", "es": "Hola", "fr": "Bonjour"}
@@ -218,25 +189,25 @@ def greet_in_english_by_default(lang, name):
         ("03.2", "guest_number_app", "passed", "answers 'Robert is guest 2'"),
         ("03.3", "languages_app", "passed", "answers 'Hola Lucia'"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("03.1", grown(("/add/<a>/<b>/", add_plainly)), "failed", "GET /add/2/3/ answered '23', expected '5'. Hint: the numbers were joined as text"),
-        ("03.1", grown(("/add/<int:a>/<int:b>/", add_plainly)), "failed", "but it was a int. Hint: a view returns text, not a number: return str(a + b)."),
-        ("03.1", grown(("/add/<a>/<b>/", add_by_hand)), "failed", "GET /add/2/three/ answered 500 INTERNAL SERVER ERROR because the view raised ValueError"),
-        ("03.1", grown(("/add/<int:a>/<int:b>", add_by_hand)), "failed", "answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /add/2/3/"),
-        ("03.2", grown(("/guests/<name>/", number_of_guest)), "failed", "the view raised StopIteration in number_of_guest(), line"),
-        ("03.2", grown(("/guests/<name>/", number_of_anyone)), "failed", "GET /guests/Nobody/ answered 200 OK, expected 404 NOT FOUND. Hint: a name that is not in GUESTS should be a 404"),
-        ("03.2", grown(("/guests/<name>", number_of_anyone)), "failed", "Hint: no route matches /guests/Robert/: check the path in the route decorator, slashes included"),
-        ("03.3", grown(("/greet/<lang>/<name>/", greet_in_any)), "failed", "the view raised KeyError: 'de' in greet_in_any(), line"),
-        ("03.3", grown(("/greet/<lang>/<name>/", greet_in_english_by_default)), "failed", "answered 200 OK, expected 404 NOT FOUND. Hint: a language the app does not speak should be a 404: <any(en, es, fr):lang>"),
-        ("03.3", grown(("/greet/<any(en, es):lang>/<name>/", greet_in_any)), "failed", "GET /greet/fr/Peter/ answered 404 NOT FOUND, expected 200 OK."),
+        ("03.1", grown("/add/<a>/<b>/", add_plainly), "failed", "GET /add/2/3/ answered '23', expected '5'. Hint: the numbers were joined as text"),
+        ("03.1", grown("/add/<int:a>/<int:b>/", add_plainly), "failed", "but it was a int. Hint: a view returns text, not a number: return str(a + b)."),
+        ("03.1", grown("/add/<a>/<b>/", add_by_hand), "failed", "GET /add/2/three/ answered 500 INTERNAL SERVER ERROR because the view raised ValueError"),
+        ("03.1", grown("/add/<int:a>/<int:b>", add_by_hand), "failed", "answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /add/2/3/"),
+        ("03.2", grown("/guests/<name>/", number_of_guest), "failed", "the view raised StopIteration in number_of_guest(), line"),
+        ("03.2", grown("/guests/<name>/", number_of_anyone), "failed", "GET /guests/Nobody/ answered 200 OK, expected 404 NOT FOUND. Hint: a name that is not in GUESTS should be a 404"),
+        ("03.2", grown("/guests/<name>", number_of_anyone), "failed", "Hint: no route matches /guests/Robert/: check the path in the route decorator, slashes included"),
+        ("03.3", grown("/greet/<lang>/<name>/", greet_in_any), "failed", "the view raised KeyError: 'de' in greet_in_any(), line"),
+        ("03.3", grown("/greet/<lang>/<name>/", greet_in_english_by_default), "failed", "answered 200 OK, expected 404 NOT FOUND. Hint: a language the app does not speak should be a 404: <any(en, es, fr):lang>"),
+        ("03.3", grown("/greet/<any(en, es):lang>/<name>/", greet_in_any), "failed", "GET /greet/fr/Peter/ answered 404 NOT FOUND, expected 200 OK."),
         # test that a function that is missing or still the placeholder is "not done yet"
         ("03.1", MISSING, "not done", "not done yet: `add_app` is not defined"),
-        ("03.2", grown(("/guests/<name>/", placeholder_view)), "not done", "not done yet: GET /guests/Robert/ still raises NotImplementedError"),
+        ("03.2", grown("/guests/<name>/", placeholder), "not done", "not done yet: GET /guests/Robert/ still raises NotImplementedError"),
         ("03.3", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
     if isinstance(app, str):
-        app = from_notebook(app)
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise) if app is MISSING else run(exercise, app)
     assert result.status == status
     assert says in result.message

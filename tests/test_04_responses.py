@@ -1,18 +1,16 @@
 """Chapter 04: make_response, 201 vs 200, methods and 405, both slash forms, escaped names."""
 
-import subprocess
-import sys
+from functools import partial
 
-import nbformat
 import pytest
 import requests
 from flask import make_response, url_for
 from markupsafe import escape
-from test_classroom import MISSING, factory_placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import responses
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 MARKUP = [
     "<img src=x onerror=alert(1)>",
@@ -151,42 +149,19 @@ def test_an_over_long_name_is_refused_by_the_server(live):
 
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.responses run` finds the app; `routes` proves it without a port.
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.responses", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.responses", "routes")
     assert "create_user" in out and "get_user" in out and "/users/<name>" in out
 
 
 # "Try it": the checks of tourapp/exercises/responses.py, against right and typical wrong answers.
 
-NOTEBOOK = ROOT / "notebooks" / "04-responses.ipynb"
+NOTEBOOK = "notebooks/04-responses.ipynb"
+grown = partial(grown_from, responses.create_app)  # a factory of the chapter's app with one more route
 
 
-def from_notebook(name):
-    """Return the function ``name`` as the chapter's notebook defines it (setup cell, then its own cell)."""
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
-    namespace = {}
-    exec(cells[0], namespace)
-    exec(next(source for source in cells if f"def {name}()" in source), namespace)
-    return namespace[name]
-
-
-def grown(*routes):
-    """Return a factory that builds the chapter's app with more routes, each ``(rule, view, methods, options)``."""
-
-    def factory():
-        app = responses.create_app()
-        for rule, view, methods, options in routes:
-            app.add_url_rule(rule, view_func=view, methods=methods, **options)
-        return app
-
-    return factory
-
-
-def deleting(view, rule="/users/<name>", **options):
-    """Return a factory with ``view`` for DELETE, both slash forms unless ``options`` say otherwise."""
-    return grown((rule, view, ["DELETE"], {"strict_slashes": False, **options}))
+def deleting(view, rule="/users/<name>", strict_slashes=False):
+    """Return a factory with ``view`` for DELETE, both slash forms unless ``strict_slashes``."""
+    return grown(rule, view, methods=["DELETE"], strict_slashes=strict_slashes)
 
 
 def delete_says_so(name):
@@ -199,10 +174,15 @@ def delete_right(name):
 
 def teams(create, read=None):
     """Return a factory with ``create`` for POST /teams/<name> and ``read`` (endpoint get_team) for GET."""
-    routes = [("/teams/<name>", create, ["POST"], {})]
-    if read is not None:
-        routes.append(("/teams/<name>", read, ["GET"], {"endpoint": "get_team"}))
-    return grown(*routes)
+    create_only = grown("/teams/<name>", create, methods=["POST"])
+
+    def factory():
+        app = create_only()
+        if read is not None:
+            app.add_url_rule("/teams/<name>", view_func=read, methods=["GET"], endpoint="get_team")
+        return app
+
+    return factory
 
 
 def create_team_200(name):
@@ -245,13 +225,9 @@ def welcome_as_text(name):
     return f"<h1>Welcome, {escape(name)}!</h1>", {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def welcome_placeholder(name):
-    raise NotImplementedError
-
-
 def welcoming(view):
     """Return a factory with ``view`` for GET /welcome/<name>."""
-    return grown(("/welcome/<name>", view, ["GET"], {}))
+    return grown("/welcome/<name>", view)
 
 
 @pytest.mark.parametrize(
@@ -265,7 +241,7 @@ def welcoming(view):
         ("04.1", deleting(delete_says_so), "failed", "DELETE /users/Peter answered 200 OK, expected 204 NO CONTENT. Hint: a view sets another status by returning a pair, and a 204 has no body"),
         ("04.1", deleting(delete_right, strict_slashes=True), "failed", "DELETE /users/Peter/ answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms"),
         ("04.1", deleting(delete_right, rule="/users/<name>/", strict_slashes=True), "failed", "answered 308 PERMANENT REDIRECT, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms"),
-        ("04.1", grown(("/users/<name>", delete_right, ["PUT"], {"strict_slashes": False})), "failed", "DELETE /users/Peter answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: there is a route for this path, but it accepts only"),
+        ("04.1", grown("/users/<name>", delete_right, methods=["PUT"], strict_slashes=False), "failed", "DELETE /users/Peter answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: there is a route for this path, but it accepts only"),
         ("04.2", teams(create_team_200, get_team), "failed", "POST /teams/Owls answered 200 OK, expected 201 CREATED. Hint: a view sets another status by passing it to make_response"),
         ("04.2", teams(create_team_no_location, get_team), "failed", "POST /teams/Owls answered without a Location header. Hint: set it on the response"),
         ("04.2", teams(create_team_wrong_location, get_team), "failed", "POST /teams/Owls answered Location: /users/Owls, expected /teams/Owls. Hint: url_for names the view that answers GET"),
@@ -277,12 +253,12 @@ def welcoming(view):
         # test that a function that is missing or still the placeholder is "not done yet"
         ("04.1", MISSING, "not done", "not done yet: `delete_app` is not defined"),
         ("04.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
-        ("04.3", welcoming(welcome_placeholder), "not done", "not done yet: GET /welcome/Peter still raises NotImplementedError"),
+        ("04.3", welcoming(placeholder), "not done", "not done yet: GET /welcome/Peter still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
     if isinstance(app, str):
-        app = from_notebook(app)
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise) if app is MISSING else run(exercise, app)
     assert result.status == status
     assert says in result.message

@@ -1,15 +1,14 @@
 """Chapter 05: /image sends the PNG; /files/… and /download/… send files of one folder, never more."""
 
 import http.client
-import subprocess
-import sys
+from functools import partial
 from urllib.parse import urlsplit
 
 import flask
-import nbformat
 import pytest
 import requests
-from test_classroom import MISSING, factory_placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import send_file
 from tourapp.exercises import run
@@ -170,38 +169,15 @@ def test_traversal_over_a_real_socket(live, route):
 
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.send_file run` finds the app; `routes` proves it without a port.
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.send_file", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.send_file", "routes")
     assert "image" in out and "/files/<path:name>" in out and "/download/<path:name>" in out
 
 
 # "Try it": the checks of tourapp/exercises/send_file.py, against right and typical wrong answers.
 
-NOTEBOOK = ROOT / "notebooks" / "05-send-file.ipynb"
+NOTEBOOK = "notebooks/05-send-file.ipynb"
 NOTES = send_file.FILES / "notes"
-
-
-def from_notebook(name):
-    """Return the function ``name`` as the chapter's notebook defines it (setup cell, then its own cell)."""
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
-    namespace = {}
-    exec(cells[0], namespace)
-    exec(next(source for source in cells if f"def {name}()" in source), namespace)
-    return namespace[name]
-
-
-def grown(*routes):
-    """Return a factory that builds the chapter's app with more routes, each ``(rule, view)``."""
-
-    def factory():
-        app = send_file.create_app()
-        for rule, view in routes:
-            app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+grown = partial(grown_from, send_file.create_app)  # a factory of the chapter's app with one more route
 
 
 def photo_png():
@@ -238,10 +214,6 @@ def notes_elsewhere(name):
     return flask.send_from_directory(send_file.FILES, name)
 
 
-def notes_placeholder(name):
-    raise NotImplementedError
-
-
 @pytest.mark.parametrize(
     ("exercise", "app", "status", "says"),
     [
@@ -250,23 +222,23 @@ def notes_placeholder(name):
         ("05.2", "photo_download_app", "passed", "as an attachment named flask-tour.jpg"),
         ("05.3", "notes_app", "passed", "a missing name and a name with .. get a 404"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("05.1", grown(("/photo", photo_png)), "failed", "GET /photo sent static/sid.png, expected static/sid.jpg. Hint: check the file name in your path."),
-        ("05.1", grown(("/photo", photo_typed_png)), "failed", "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type from the file name"),
-        ("05.2", grown(("/photo/download", download_inline)), "failed", "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: the browser would show it in place: as_attachment=True"),
-        ("05.2", grown(("/photo/download", download_unnamed)), "failed", "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: download_name='flask-tour.jpg'"),
-        ("05.2", grown(("/photo/download", download_old_argument)), "failed", "unexpected keyword argument 'attachment_filename' in download_old_argument(), line"),
-        ("05.3", grown(("/notes/<path:name>", notes_joined)), "failed", "GET /notes/missing.txt answered 500 INTERNAL SERVER ERROR because the view raised FileNotFoundError"),
-        ("05.3", grown(("/notes/<path:name>", notes_elsewhere)), "failed", "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder"),
-        ("05.3", grown(("/notes/<path:name>", notes_checked)), "failed", "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could read any file this way. Hint: send_from_directory(folder, name)"),
+        ("05.1", grown("/photo", photo_png), "failed", "GET /photo sent static/sid.png, expected static/sid.jpg. Hint: check the file name in your path."),
+        ("05.1", grown("/photo", photo_typed_png), "failed", "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type from the file name"),
+        ("05.2", grown("/photo/download", download_inline), "failed", "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: the browser would show it in place: as_attachment=True"),
+        ("05.2", grown("/photo/download", download_unnamed), "failed", "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: download_name='flask-tour.jpg'"),
+        ("05.2", grown("/photo/download", download_old_argument), "failed", "unexpected keyword argument 'attachment_filename' in download_old_argument(), line"),
+        ("05.3", grown("/notes/<path:name>", notes_joined), "failed", "GET /notes/missing.txt answered 500 INTERNAL SERVER ERROR because the view raised FileNotFoundError"),
+        ("05.3", grown("/notes/<path:name>", notes_elsewhere), "failed", "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder"),
+        ("05.3", grown("/notes/<path:name>", notes_checked), "failed", "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could read any file this way. Hint: send_from_directory(folder, name)"),
         # test that a function that is missing or still the placeholder is "not done yet"
         ("05.1", MISSING, "not done", "not done yet: `photo_app` is not defined"),
         ("05.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
-        ("05.3", grown(("/notes/<path:name>", notes_placeholder)), "not done", "not done yet: GET /notes/tea.txt still raises NotImplementedError"),
+        ("05.3", grown("/notes/<path:name>", placeholder), "not done", "not done yet: GET /notes/tea.txt still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
     if isinstance(app, str):
-        app = from_notebook(app)
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise) if app is MISSING else run(exercise, app)
     assert result.status == status
     assert says in result.message

@@ -1,18 +1,16 @@
 """Chapter 06: ``/movies`` is a JSON object, ``/rmovie`` a seeded ``[id, title]`` pick."""
 
 import random
-import subprocess
-import sys
+from functools import partial
 
-import nbformat
 import pytest
 import requests
 from flask import jsonify, request
-from test_classroom import MISSING, factory_placeholder, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import movies
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 TABLE = '{"1":"Toy story","2":"The Raid","3":"Hero","4":"Ip Man","5":"Kung Fu Panda"}'
 
@@ -117,33 +115,15 @@ def test_over_a_real_socket(live):
 
 
 def test_flask_cli_knows_the_app():
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.movies", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.movies", "routes")
     assert "/movies/<int:movie_id>" in out and "/rmovie" in out
 
 
 # "Try it": the checks of tourapp/exercises/movies.py, against right and typical wrong answers.
 
 
-def from_notebook(name):
-    """Run the notebook's cell that defines ``name``, solution included; return that function."""
-    nb = nbformat.read(ROOT / "notebooks" / "06-json.ipynb", as_version=4)
-    namespace = {"movies": movies}
-    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
-    return namespace[name]
-
-
-def grown(rule, view):
-    """Return a factory that builds the movies app with ``view`` answering ``GET rule``."""
-
-    def factory():
-        app = movies.create_app()
-        app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+NOTEBOOK = "notebooks/06-json.ipynb"
+grown = partial(grown_from, movies.create_app)  # a factory of the movies app with one more route
 
 
 def as_objects(items):
@@ -221,9 +201,9 @@ def search_needs_q():
     ("exercise", "app", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("06.1", from_notebook("catalog_app"), "passed", 'GET /catalog answers [{"id": 1'),
-        ("06.2", from_notebook("seeded_app"), "passed", "first pick of random.Random(seed)"),
-        ("06.3", from_notebook("search_app"), "passed", "ignoring case"),
+        ("06.1", "catalog_app", "passed", 'GET /catalog answers [{"id": 1'),
+        ("06.2", "seeded_app", "passed", "first pick of random.Random(seed)"),
+        ("06.3", "search_app", "passed", "ignoring case"),
         ("06.1", grown("/catalog", catalog_right), "passed", "every movie in id order"),
         ("06.2", grown("/rmovie/<int:seed>", seeded_right), "passed", "the same every time"),
         ("06.3", grown("/search", search_right), "passed", "or []"),
@@ -250,6 +230,8 @@ def search_needs_q():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
+    if isinstance(app, str):
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise, app) if app is not MISSING else run(exercise)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

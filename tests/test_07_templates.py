@@ -1,20 +1,18 @@
 """Chapter 07: ``/greet/<name>/`` renders templates/index.html, which extends base.html."""
 
 import http.client
-import subprocess
-import sys
+from functools import partial
 from urllib.parse import quote, urlsplit
 
-import nbformat
 import pytest
 import requests
 from flask import render_template_string
 from markupsafe import escape
-from test_classroom import MISSING, factory_placeholder, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import movies, templates
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 
 @pytest.fixture
@@ -141,33 +139,15 @@ def test_an_over_long_url_is_refused_by_the_server(live):
 
 
 def test_flask_cli_knows_the_app():
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.templates", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.templates", "routes")
     assert "/greet/<name>/" in out and "greet" in out
 
 
 # "Try it": the checks of tourapp/exercises/templates.py, against right and typical wrong answers.
 
 
-def from_notebook(name):
-    """Run the notebook's cell that defines ``name``, solution included; return that function."""
-    nb = nbformat.read(ROOT / "notebooks" / "07-templates.ipynb", as_version=4)
-    namespace = {"templates": templates, "render_template_string": render_template_string}
-    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
-    return namespace[name]
-
-
-def grown(rule, view):
-    """Return a factory that builds the templates app with ``view`` answering ``GET rule``."""
-
-    def factory():
-        app = templates.create_app()
-        app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+NOTEBOOK = "notebooks/07-templates.ipynb"
+grown = partial(grown_from, templates.create_app)  # a factory of the templates app with one more route
 
 
 def framed(title, content, header=""):
@@ -250,9 +230,9 @@ def home_in_the_title():
     ("exercise", "app", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("07.1", from_notebook("movie_list_app"), "passed", "one <li> per movie"),
-        ("07.2", from_notebook("welcome_app"), "passed", "shown as text"),
-        ("07.3", from_notebook("home_app"), "passed", "Welcome to the Flask Tour"),
+        ("07.1", "movie_list_app", "passed", "one <li> per movie"),
+        ("07.2", "welcome_app", "passed", "shown as text"),
+        ("07.3", "home_app", "passed", "Welcome to the Flask Tour"),
         ("07.1", grown("/movies/", list_right), "passed", "GET /movies/ answers a page titled Movies"),
         ("07.2", grown("/welcome/<name>/", welcome_right), "passed", "GET /welcome/<name>/ answers"),
         ("07.3", grown("/home/", home_right), "passed", "GET /home/ answers a page titled Home"),
@@ -278,6 +258,8 @@ def home_in_the_title():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
+    if isinstance(app, str):
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise, app) if app is not MISSING else run(exercise)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

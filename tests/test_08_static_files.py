@@ -2,19 +2,18 @@
 
 import http.client
 import re
-import subprocess
-import sys
+from functools import partial
 from urllib.parse import urljoin, urlsplit
 
-import nbformat
 import pytest
 import requests
 from flask import current_app, render_template_string
-from test_classroom import MISSING, factory_placeholder, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import static_files
 from tourapp.exercises import run
-from tourapp.paths import ROOT, STATIC
+from tourapp.paths import STATIC
 
 LINKS = re.compile(r'<(?:img src|link rel="stylesheet" href)="([^"]+)"')
 
@@ -158,34 +157,15 @@ def test_raw_traversal_over_a_real_socket_is_a_404(live, raw_path):
 
 
 def test_flask_cli_knows_the_app():
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.static_files", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.static_files", "routes")
     assert "/about" in out and "/static/<path:filename>" in out
 
 
 # "Try it": the checks of tourapp/exercises/static_files.py, against right and typical wrong answers.
 
 
-def from_notebook(name):
-    """Run the notebook's cell that defines ``name``, solution included; return that function."""
-    nb = nbformat.read(ROOT / "notebooks" / "08-static-files.ipynb", as_version=4)
-    namespace = {"static_files": static_files}
-    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
-    return namespace[name]
-
-
-def grown(rule, view, config=None):
-    """Return a factory that builds the static-files app with ``view`` answering ``GET rule``."""
-
-    def factory():
-        app = static_files.create_app(config)
-        if view is not None:
-            app.add_url_rule(rule, view_func=view)
-        return app
-
-    return factory
+NOTEBOOK = "notebooks/08-static-files.ipynb"
+grown = partial(grown_from, static_files.create_app)  # a factory of the static-files app with one more route
 
 
 def picture_page(img):
@@ -236,12 +216,12 @@ def hello_tag_but_no_304():
     ("exercise", "app", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("08.1", from_notebook("picture_app"), "passed", "through url_for"),
-        ("08.2", from_notebook("hello_file_app"), "passed", "earns a 304"),
-        ("08.3", from_notebook("cached_app"), "passed", "max-age=3600"),
+        ("08.1", "picture_app", "passed", "through url_for"),
+        ("08.2", "hello_file_app", "passed", "earns a 304"),
+        ("08.3", "cached_app", "passed", "max-age=3600"),
         ("08.1", grown("/picture/", picture_right), "passed", "GET /picture/ shows static/sid.png"),
         ("08.2", grown("/hello.txt", hello_right), "passed", "GET /hello.txt sends"),
-        ("08.3", grown(None, None, {"SEND_FILE_MAX_AGE_DEFAULT": 3600}), "passed", "public, max-age=3600"),
+        ("08.3", grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 3600}), "passed", "public, max-age=3600"),
         # test that typical wrong answers fail with a hint that names the mistake
         ("08.1", grown("/picture/", picture_fixed_path), "failed", "Mounted under /tour, the page links the picture as '/static/sid.png', expected '/tour/static/sid.png'. Hint: a fixed path knows nothing of the prefix"),
         ("08.1", grown("/picture/", picture_jpeg), "failed", "GET /picture/ links the picture as '/static/sid.jpg', expected '/static/sid.png'. Hint: link the picture with {{ url_for('static', filename='sid.png') }}"),
@@ -253,9 +233,9 @@ def hello_tag_but_no_304():
         ("08.2", grown("/hello.txt", hello_wrong_name), "failed", "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: the route is there, but the file it asks for is not: its name is files/hello.txt"),
         ("08.2", grown("/hello", hello_right), "failed", "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /hello.txt"),
         ("08.2", grown("/hello.txt", hello_tag_but_no_304), "failed", "answered 200 OK, expected 304 NOT MODIFIED. Hint: the answer should depend on If-None-Match"),
-        ("08.3", grown(None, None), "failed", "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
-        ("08.3", grown(None, None, {"SEND_FILE_MAX_AGE_DEFAULT": 60}), "failed", "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour is 3600 of them."),
-        ("08.3", grown(None, None, {"SEND_FILE_MAX_AGE": 3600}), "failed", "Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
+        ("08.3", grown(), "failed", "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
+        ("08.3", grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 60}), "failed", "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour is 3600 of them."),
+        ("08.3", grown(config={"SEND_FILE_MAX_AGE": 3600}), "failed", "Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
         # test that an exercise not started yet is "not done", not a failure
         ("08.1", MISSING, "not done", "not done yet: `picture_app` is not defined"),
         ("08.2", grown("/hello.txt", placeholder), "not done", "not done yet: GET /hello.txt still raises NotImplementedError in placeholder()"),
@@ -263,6 +243,8 @@ def hello_tag_but_no_304():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
+    if isinstance(app, str):
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise, app) if app is not MISSING else run(exercise)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

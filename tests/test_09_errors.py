@@ -1,18 +1,13 @@
 """Chapter 09: a custom 404 page for unknown URLs and abort(404), JSON errors for JSON clients."""
 
-import subprocess
-import sys
-
-import nbformat
 import pytest
 import requests
 from flask import abort, render_template_string
-from test_classroom import MISSING as UNDEFINED
-from test_classroom import factory_placeholder, placeholder
+from support import MISSING as UNDEFINED
+from support import factory_placeholder, flask_cli, from_notebook, grown, placeholder
 
 from tourapp.chapters import errors, movies
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 
 JSON = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -135,33 +130,19 @@ def test_over_a_real_socket(live):
 
 
 def test_flask_cli_knows_the_app():
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.errors", "routes"],
-        capture_output=True, text=True, check=True, timeout=60,
-    ).stdout
+    out = flask_cli("tourapp.chapters.errors", "routes")
     assert "/about" in out and "/users/<name>" in out
 
 
 # "Try it": the checks of tourapp/exercises/errors.py, against right and typical wrong answers.
 
 
-def from_notebook(name):
-    """Run the notebook's cell that defines ``name``, solution included; return that function."""
-    nb = nbformat.read(ROOT / "notebooks" / "09-error-pages.ipynb", as_version=4)
-    namespace = {"errors": errors}
-    exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
-    return namespace[name]
+NOTEBOOK = "notebooks/09-error-pages.ipynb"
 
 
 def movie_app(view):
     """Return a factory that builds the errors app with ``view`` answering ``GET /movies/<int:movie_id>``."""
-
-    def factory():
-        app = errors.create_app()
-        app.add_url_rule("/movies/<int:movie_id>", view_func=view)
-        return app
-
-    return factory
+    return grown(errors.create_app, "/movies/<int:movie_id>", view)
 
 
 def movie_right(movie_id):
@@ -236,8 +217,8 @@ def handler_unframed(error):
     ("exercise", "app", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("09.1", from_notebook("movie_app"), "passed", "a 404 through abort()"),
-        ("09.2", from_notebook("oops_app"), "passed", "GET /boom answers 500"),
+        ("09.1", "movie_app", "passed", "a 404 through abort()"),
+        ("09.2", "oops_app", "passed", "GET /boom answers 500"),
         ("09.1", movie_app(movie_right), "passed", "JSON for programs"),
         ("09.2", oops_app(handler_right), "passed", "framed by base.html"),
         # test that typical wrong answers fail with a hint that names the mistake
@@ -253,11 +234,13 @@ def handler_unframed(error):
         ("09.2", oops_app(handler_unframed), "failed", "without the title '500 error · Flask Tour'"),
         # test that an exercise not started yet is "not done", not a failure
         ("09.1", UNDEFINED, "not done", "not done yet: `movie_app` is not defined"),
-        ("09.1", movie_app(lambda movie_id: placeholder()), "not done", "not done yet: GET /movies/2 still raises NotImplementedError in placeholder()"),
+        ("09.1", movie_app(placeholder), "not done", "not done yet: GET /movies/2 still raises NotImplementedError in placeholder()"),
         ("09.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
+    if isinstance(app, str):
+        app = from_notebook(NOTEBOOK, app)
     result = run(exercise, app) if app is not UNDEFINED else run(exercise)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

@@ -5,16 +5,15 @@ import os
 import random
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
 
-import nbformat
 import pytest
 import requests
 from flask import abort, request
-from test_classroom import MISSING, factory_placeholder, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import grown as grown_from
 
 from tourapp.chapters import cities
 from tourapp.db import City, db
@@ -357,11 +356,7 @@ def test_default_database_is_in_the_git_ignored_instance_folder(monkeypatch):
 
 def test_flask_cli_init_db_with_database_url(db_path):
     # test the real command line: `DATABASE_URL=… flask --app tourapp.chapters.cities init-db`
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db_path}")
-    out = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "tourapp.chapters.cities", "init-db"],
-        capture_output=True, text=True, check=True, timeout=60, env=env, cwd=ROOT,
-    ).stdout
+    out = flask_cli("tourapp.chapters.cities", "init-db", env={"DATABASE_URL": f"sqlite:///{db_path}"})
     assert out == f"Built sqlite:///{db_path} from data/cities.sql: 8 cities.\n"
     assert rows(db_path) == TUTORIAL
 
@@ -446,29 +441,17 @@ def test_data_cities_sql_is_unchanged():
 # Every app gets a database of its own in the test's temporary folder, as in the notebook.
 
 
-def from_notebook(name):
+def solution(name):
     """Return a builder of the notebook's function ``name``, solution included."""
-
-    def build(fresh_database):
-        nb = nbformat.read(ROOT / "notebooks" / "10-sqlite.ipynb", as_version=4)
-        namespace = {"cities": cities, "db": db, "City": City, "fresh_database": fresh_database}
-        exec(next(c.source for c in nb.cells if c.cell_type == "code" and f"def {name}()" in c.source), namespace)
-        return namespace[name]
-
-    return build
+    return lambda fresh_database: from_notebook("notebooks/10-sqlite.ipynb", name, fresh_database=fresh_database)
 
 
 def grown(method, rule, view, database=None):
-    """Return a builder of a factory: the cities app with ``view`` answering ``method rule``."""
+    """Return a builder of a factory: the cities app, on a fresh database unless ``database``, with ``view`` answering ``method rule``."""
 
     def build(fresh_database):
-        def factory():
-            uri = fresh_database() if database is None else database
-            app = cities.create_app({"SQLALCHEMY_DATABASE_URI": uri})
-            app.add_url_rule(rule, view_func=view, methods=[method])
-            return app
-
-        return factory
+        config = {"SQLALCHEMY_DATABASE_URI": database or fresh_database()}
+        return grown_from(cities.create_app, rule, view, config=config, methods=[method])
 
     return build
 
@@ -555,9 +538,9 @@ def in_the_workbook():
     ("exercise", "build", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("10.1", from_notebook("biggest_app"), "passed", "GET /cities/biggest answers the most populous city"),
-        ("10.2", from_notebook("by_name_app"), "passed", "GET /cities/by-name/<name> answers"),
-        ("10.3", from_notebook("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
+        ("10.1", solution("biggest_app"), "passed", "GET /cities/biggest answers the most populous city"),
+        ("10.2", solution("by_name_app"), "passed", "GET /cities/by-name/<name> answers"),
+        ("10.3", solution("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
         ("10.1", grown("GET", "/cities/biggest", biggest_right), "passed", "on every request"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_right), "passed", "none is called so"),
         ("10.3", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "400 for a bad number"),
@@ -585,7 +568,7 @@ def in_the_workbook():
         ("10.1", as_is(in_the_workbook), "failed", "the app works on instance/cities.db, a database inside the workbook"),
         # test that an exercise not started yet is "not done", not a failure
         ("10.1", as_is(MISSING), "not done", "not done yet: `biggest_app` is not defined"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", lambda name: placeholder()), "not done", "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", placeholder), "not done", "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()"),
         ("10.3", as_is(factory_placeholder), "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
     ],
 )

@@ -3,14 +3,15 @@
 import json
 import re
 import time
+from functools import partial
 
 import nbformat
 import pytest
 import requests
 from flask import Flask, jsonify
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+from support import MISSING, factory_placeholder, kernel_manager, placeholder
+from support import grown as grown_from
 
 from tourapp import check
 from tourapp.chapters import hello
@@ -22,17 +23,7 @@ from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
 _SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION", re.MULTILINE | re.DOTALL)
-
-
-def grown(path, view, methods=("GET",)):
-    """Return a factory that builds the hello app with ``view`` answering ``path``."""
-
-    def factory():
-        app = hello.create_app()
-        app.add_url_rule(path, view_func=view, methods=list(methods))
-        return app
-
-    return factory
+grown = partial(grown_from, hello.create_app)  # a factory of the hello app with one more route
 
 
 def shout_right():
@@ -53,10 +44,6 @@ def shout_nothing():
 
 def shout_divides():
     return 1 / 0
-
-
-def placeholder():
-    raise NotImplementedError
 
 
 def teapot_right():
@@ -87,19 +74,12 @@ def about_wrong():
     return {"chapter": "1", "title": "Hello, Flask", "author": "me"}
 
 
-def factory_placeholder():
-    raise NotImplementedError
-
-
 def factory_raises():
     return {}["app"]
 
 
 def factory_forgets_return():
     hello.create_app()
-
-
-MISSING = object()
 
 
 @pytest.mark.parametrize(
@@ -115,7 +95,7 @@ MISSING = object()
         ("01.1", grown("/shout", shout_lower), "failed", "not their upper and lower case"),
         ("01.1", grown("/shout", shout_spaced), "failed", "spaces or line breaks"),
         ("01.1", grown("/Shout", shout_right), "failed", "404 NOT FOUND, expected 200 OK. Hint: no route matches /shout"),
-        ("01.1", grown("/shout", shout_right, ["POST"]), "failed", "405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
+        ("01.1", grown("/shout", shout_right, methods=["POST"]), "failed", "405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
         ("01.1", grown("/shout", shout_nothing), "failed", "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did not return a valid response"),
         ("01.1", grown("/shout", shout_divides), "failed", "the view raised ZeroDivisionError: division by zero in shout_divides(), line"),
         ("01.2", grown("/coffee", teapot_no_status), "failed", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return body, 418."),
@@ -247,9 +227,8 @@ STUDENT_NOTEBOOKS = [p for p in NOTEBOOKS if for_chapter(p.name[:2])]
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path, tmp_path):
     nb = student_edition(nbformat.read(path, as_version=4), f"notebooks/{path.name}")
-    km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
     # allow_errors=False: like "Run All" in Jupyter, the first cell that raises would stop the run.
-    NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
+    NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
     results = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
     assert [r.exercise for r in results] == [ex.id for ex in for_chapter(path.name[:2])]
     for result in results:
