@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 import sysconfig
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 from flask import got_request_exception
 
-__all__ = ["Miss", "NotDone", "Probe", "describe", "expect_json", "expect_mimetype", "expect_status", "expect_text", "json_body", "where"]
+__all__ = [
+    "Miss", "NotDone", "Probe", "describe", "expect_header", "expect_json", "expect_mimetype", "expect_status",
+    "expect_text", "hinted", "json_body", "where",
+]
 
 _TIMEOUT = 5  # seconds a view may take to answer before the check gives up on it
 _LIBRARIES = tuple(
@@ -112,6 +117,20 @@ def expect_mimetype(response, mimetype, hint=None):
     raise Miss(f"{_label(response)} answered with Content-Type {got or 'none'}, expected {mimetype}." + _then(hint))
 
 
+def expect_header(response, name, value, hint=None):
+    """Expect the header ``name`` to be exactly ``value``.
+
+    A Location is compared as the URL it leads to, so that ``/teams/Owls`` and the same path with
+    the app's scheme and host in front are equal.
+    """
+    got = response.headers.get(name)
+    if got == value:
+        return
+    if got is not None and name.lower() == "location" and urljoin(response.url, got) == urljoin(response.url, value):
+        return
+    raise Miss(f"{_label(response)} answered {name}: {got or 'none'}, expected {value}." + _then(hint))
+
+
 def expect_json(response, value, hint=None):
     """Expect a JSON answer (``application/json``) whose content equals ``value``.
 
@@ -146,6 +165,15 @@ def json_body(response):
         return response.json()
     except ValueError:
         return None
+
+
+@contextmanager
+def hinted(hint):
+    """Add ``hint`` to a :class:`Miss` raised in the block that has none yet, e.g. one that names a view's error."""
+    try:
+        yield
+    except Miss as exc:
+        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None
 
 
 def _explain(error, label):
@@ -190,6 +218,8 @@ def _status_hint(response, expected):
     if got == 405:
         allowed = response.headers.get("Allow", "")
         return f"there is a route for this path, but it accepts only {allowed}"
+    if got == 308:
+        return "the rule ends in a slash, so Flask redirects to the path with one: leave the slash out of the rule"
     if got == 200 and expected != 200:
         return f"a view sets another status by returning a pair: return body, {expected}"
     return None

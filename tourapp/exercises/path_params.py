@@ -1,8 +1,6 @@
 """Chapter 03's exercises: numbers from the path, a second rule beside an int rule, a word from a list."""
 
-from contextlib import contextmanager
-
-from .expect import Miss, expect_status, expect_text
+from .expect import expect_header, expect_status, expect_text, hinted
 from .registry import exercise
 
 
@@ -10,18 +8,18 @@ from .registry import exercise
 def add(app):
     """Check that GET /add/<int:a>/<int:b>/ adds, refuses words and redirects the slashless form."""
     for path, text in [("/add/2/3/", "5"), ("/add/40/2/", "42")]:
-        with _hint("a view returns text, not a number: return str(a + b)"):
+        with hinted("a view returns text, not a number: return str(a + b)"):
             response = app.get(path)
         expect_status(response, 200)
         joined = response.text == path.replace("/add/", "").replace("/", "")
         expect_text(response, text, "the numbers were joined as text: with <int:a> the view gets an int, and ints add up" if joined else None)
     not_a_number = "'three' is not a number: with <int:b> in the rule such a path matches no route, and Flask answers 404 by itself"
-    with _hint(not_a_number):
+    with hinted(not_a_number):
         response = app.get("/add/2/three/")
     expect_status(response, 404, not_a_number)
     response = app.get("/add/2/3")
     expect_status(response, 308, "end the rule with a slash, /add/<int:a>/<int:b>/, and Flask redirects the form without it")
-    _expect_location(response, "/add/2/3/")
+    expect_header(response, "Location", "/add/2/3/")
 
 
 @exercise("03.2", "Guests by name", name="guest_number_app", goal="GET /guests/Robert/ answers 'Robert is guest 2'; a name that is no guest's gets a 404.")
@@ -35,7 +33,7 @@ def guest_number(app):
     expect_status(response, 200, "the chapter's route for numbers should still answer: add your route to the app create_app builds")
     expect_text(response, "Guest 2 is Robert", "digits should still reach the chapter's guest() view: Flask tries the <int:…> rule before a plain <name> one")
     unknown = "a name that is not in GUESTS should be a 404: call abort(404) when no guest has that name, as guest() does for numbers"
-    with _hint(unknown):
+    with hinted(unknown):
         response = app.get("/guests/Nobody/")
     expect_status(response, 404, unknown)
 
@@ -51,22 +49,6 @@ def languages(app):
     expect_status(response, 200, "the chapter's /greet/<name>/ should still answer: add your route to the app create_app builds")
     expect_text(response, "Hello Robert")
     other = "a language the app does not speak should be a 404: <any(en, es, fr):lang> in the rule matches only those three words"
-    with _hint(other):
+    with hinted(other):
         response = app.get("/greet/de/Robert/")
     expect_status(response, 404, other)
-
-
-def _expect_location(response, path):
-    """Expect a redirect whose Location header ends with ``path``."""
-    location = response.headers.get("Location", "")
-    if not location.endswith(path):
-        raise Miss(f"GET {response.request.path_url} redirected to {location or 'nowhere'!r}, expected …{path}.")
-
-
-@contextmanager
-def _hint(hint):
-    """Add ``hint`` to the explanation of a view that raised (which says what, the hint how to fix)."""
-    try:
-        yield
-    except Miss as exc:
-        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None

@@ -1,8 +1,6 @@
 """Chapter 02's exercises: read two parameters with defaults, a number, and every value of a name."""
 
-from contextlib import contextmanager
-
-from .expect import Miss, expect_mimetype, expect_status, expect_text
+from .expect import expect_mimetype, expect_status, expect_text, hinted
 from .registry import exercise
 
 
@@ -41,7 +39,7 @@ def repeat(app):
         ("?word=ha", "ha"),
         ("?word=ha&times=lots", "ha"),
     ]:
-        with _hint(convert):
+        with hinted(convert):
             response = app.get(f"/repeat{query}")
         expect_status(response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead"))
         expect_text(response, text, convert)
@@ -67,18 +65,7 @@ def greet_all(app):
 
 
 def _status_hint(response, instead):
-    """Explain a 400 (``request.args[key]`` refuses a query without the key) or a 308 (a slash too many)."""
+    """Explain a 400: ``request.args[key]`` refuses a query without the key (expect_status explains the rest)."""
     if response.status_code == 400:
         return f"request.args[…] answers 400 BAD REQUEST when the query lacks that parameter; {instead}"
-    if response.status_code == 308:
-        return "the rule ends in a slash, so Flask redirects to the path with one: leave the slash out of the rule"
     return None
-
-
-@contextmanager
-def _hint(hint):
-    """Add ``hint`` to the explanation of a view that raised (which says what, the hint how to fix)."""
-    try:
-        yield
-    except Miss as exc:
-        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None

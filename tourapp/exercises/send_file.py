@@ -1,9 +1,7 @@
 """Chapter 05's exercises: send the JPEG, offer it as a named download, serve a folder by name safely."""
 
-from contextlib import contextmanager
-
 from ..paths import STATIC
-from .expect import Miss, expect_mimetype, expect_status
+from .expect import Miss, expect_header, expect_mimetype, expect_status, hinted
 from .registry import exercise
 
 # Compared with what comes back, so that a check can tell which file was sent.
@@ -27,17 +25,15 @@ def photo(app):
 @exercise("05.2", "A named download", name="photo_download_app", goal="GET /photo/download sends static/sid.jpg as an attachment named flask-tour.jpg.")
 def photo_download(app):
     """Check that GET /photo/download sends the JPEG as a download with the name flask-tour.jpg."""
-    with _hint("Flask 2.2 removed attachment_filename=; its name is download_name= now"):
+    with hinted("Flask 2.2 removed attachment_filename=; its name is download_name= now"):
         response = app.get("/photo/download")
     expect_status(response, 200)
     _expect_file(response, "static/sid.jpg")
-    got = response.headers.get("Content-Disposition", "none")
-    if got != "attachment; filename=flask-tour.jpg":
-        if got.startswith("inline"):
-            hint = "the browser would show it in place: as_attachment=True makes it a download"
-        else:
-            hint = "download_name='flask-tour.jpg' names the file a browser saves"
-        raise Miss(f"GET /photo/download answered Content-Disposition: {got}, expected attachment; filename=flask-tour.jpg. Hint: {hint}.")
+    if response.headers.get("Content-Disposition", "").startswith("inline"):
+        hint = "the browser would show it in place: as_attachment=True makes it a download"
+    else:
+        hint = "download_name='flask-tour.jpg' names the file a browser saves"
+    expect_header(response, "Content-Disposition", "attachment; filename=flask-tour.jpg", hint)
     expect_mimetype(response, "image/jpeg")
 
 
@@ -50,7 +46,7 @@ def notes(app):
     safe = "send_from_directory(folder, name) answers 404 for a name that is not in the folder, or that would leave it"
     # requests removes a literal /../ from a URL, but sends %2e%2e as .., decoded after that step.
     for path in ["/notes/missing.txt", "/notes/%2e%2e/hello.txt", "/notes/%2e%2e"]:
-        with _hint(safe):
+        with hinted(safe):
             response = app.get(path)
         if response.status_code == 200 and "%2e" in path:
             sent = _which(response.content)
@@ -72,12 +68,3 @@ def _expect_file(response, name):
 def _which(content):
     """Name the workbook file whose bytes these are, or None."""
     return next((name for name, path in _FILES.items() if path.read_bytes() == content), None)
-
-
-@contextmanager
-def _hint(hint):
-    """Add ``hint`` to the explanation of a view that raised (which says what, the hint how to fix)."""
-    try:
-        yield
-    except Miss as exc:
-        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None
