@@ -12,6 +12,7 @@ from flask import Flask
 from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
+from tourapp.exercises import run
 from tourapp.paths import ROOT
 
 
@@ -95,6 +96,13 @@ def from_notebook(notebook, name, **namespace):
     exec(cells[0], namespace)
     exec(next(source for source in cells if f"def {name}()" in source), namespace)
     return namespace[name]
+
+
+def run_check(exercise, app, notebook=None):
+    """Run an exercise's check on ``app``: an app or its factory, MISSING, or the name of ``notebook``'s function."""
+    if isinstance(app, str):
+        app = from_notebook(notebook, app)
+    return run(exercise) if app is MISSING else run(exercise, app)
 
 
 def flask_cli(app_module, *args, env=None):

@@ -4,11 +4,10 @@ from functools import partial
 
 import pytest
 import requests
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import path_params
-from tourapp.exercises import run
 
 MARKUP = [
     "<b>Robert",
@@ -206,8 +205,6 @@ def greet_in_english_by_default(lang, name):
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise) if app is MISSING else run(exercise, app)
+    result = run_check(exercise, app, NOTEBOOK)
     assert result.status == status
     assert says in result.message

@@ -6,11 +6,10 @@ import pytest
 import requests
 from flask import make_response, url_for
 from markupsafe import escape
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import responses
-from tourapp.exercises import run
 
 MARKUP = [
     "<img src=x onerror=alert(1)>",
@@ -209,6 +208,12 @@ def create_team_right(name):
     return response
 
 
+def create_team_external(name):
+    response = make_response(f"team {escape(name)} created", 201)
+    response.headers["Location"] = url_for("get_team", name=name, _external=True)
+    return response
+
+
 def get_team(name):
     return f"Team {escape(name)}"
 
@@ -237,6 +242,7 @@ def welcoming(view):
         ("04.1", "delete_app", "passed", "DELETE /users/Peter answers 204 No Content"),
         ("04.2", "team_app", "passed", "POST /teams/Owls answers 201 with Location: /teams/Owls"),
         ("04.3", "welcome_page_app", "passed", "with NAME escaped"),
+        ("04.2", teams(create_team_external, get_team), "passed", "Location: /teams/Owls"),  # test that an absolute Location counts too
         # test that typical wrong answers fail with a hint that names the mistake
         ("04.1", deleting(delete_says_so), "failed", "DELETE /users/Peter answered 200 OK, expected 204 NO CONTENT. Hint: a view sets another status by returning a pair, and a 204 has no body"),
         ("04.1", deleting(delete_right, strict_slashes=True), "failed", "DELETE /users/Peter/ answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms"),
@@ -257,8 +263,6 @@ def welcoming(view):
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise) if app is MISSING else run(exercise, app)
+    result = run_check(exercise, app, NOTEBOOK)
     assert result.status == status
     assert says in result.message

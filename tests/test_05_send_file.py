@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 import flask
 import pytest
 import requests
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import send_file
-from tourapp.exercises import run
 from tourapp.paths import ROOT, STATIC
 
 PNG = (STATIC / "sid.png").read_bytes()
@@ -237,8 +236,6 @@ def notes_elsewhere(name):
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise) if app is MISSING else run(exercise, app)
+    result = run_check(exercise, app, NOTEBOOK)
     assert result.status == status
     assert says in result.message

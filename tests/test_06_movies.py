@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 import requests
 from flask import jsonify, request
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import movies
@@ -230,9 +230,7 @@ def search_needs_q():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise, app) if app is not MISSING else run(exercise)
+    result = run_check(exercise, app, NOTEBOOK)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message
 

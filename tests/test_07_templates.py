@@ -8,11 +8,10 @@ import pytest
 import requests
 from flask import render_template_string
 from markupsafe import escape
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import movies, templates
-from tourapp.exercises import run
 
 
 @pytest.fixture
@@ -258,8 +257,6 @@ def home_in_the_title():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise, app) if app is not MISSING else run(exercise)
+    result = run_check(exercise, app, NOTEBOOK)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

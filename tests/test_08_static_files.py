@@ -8,11 +8,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 from flask import current_app, render_template_string
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import static_files
-from tourapp.exercises import run
 from tourapp.paths import STATIC
 
 LINKS = re.compile(r'<(?:img src|link rel="stylesheet" href)="([^"]+)"')
@@ -243,8 +242,6 @@ def hello_tag_but_no_304():
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise, app) if app is not MISSING else run(exercise)
+    result = run_check(exercise, app, NOTEBOOK)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

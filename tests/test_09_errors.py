@@ -4,10 +4,9 @@ import pytest
 import requests
 from flask import abort, render_template_string
 from support import MISSING as UNDEFINED
-from support import factory_placeholder, flask_cli, from_notebook, grown, placeholder
+from support import factory_placeholder, flask_cli, grown, placeholder, run_check
 
 from tourapp.chapters import errors, movies
-from tourapp.exercises import run
 
 JSON = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -239,8 +238,6 @@ def handler_unframed(error):
     ],
 )
 def test_try_it_checks(exercise, app, status, says):
-    if isinstance(app, str):
-        app = from_notebook(NOTEBOOK, app)
-    result = run(exercise, app) if app is not UNDEFINED else run(exercise)
+    result = run_check(exercise, app, NOTEBOOK)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

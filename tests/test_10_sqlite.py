@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 from flask import abort, request
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import cities
@@ -576,8 +576,7 @@ def test_try_it_checks(tmp_path, exercise, build, status, says):
     def fresh_database():
         return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
 
-    app = build(fresh_database)
-    result = run(exercise, app) if app is not MISSING else run(exercise)
+    result = run_check(exercise, build(fresh_database))
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 from flask import Flask, jsonify
 from nbclient import NotebookClient
-from support import MISSING, factory_placeholder, kernel_manager, placeholder
+from support import MISSING, factory_placeholder, kernel_manager, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp import check
@@ -115,7 +115,7 @@ def factory_forgets_return():
     ],
 )
 def test_checks(exercise, app, status, says):
-    result = run(exercise, app) if app is not MISSING else run(exercise)
+    result = run_check(exercise, app)
     assert (result.status, result.passed) == (status, status == "passed")
     assert says in result.message
 
