@@ -7,19 +7,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lab test record student bench clean
+.PHONY: lab test test-all record student bench clean
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
+# Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
+# CI (CI=true) and `make test-all` run them too.
+TEST_SELECTION := $(if $(CI),,-m "not slow")
+
 test: $(STAMP)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
-	$(BIN)/pytest --nbval || exit $$?; \
+	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "make test changed the checkout (git status before and after differ):"; \
 		diff <(echo "$$before") <(echo "$$after"); exit 1; fi
+
+test-all:
+	$(MAKE) test CI=true
 
 # Re-execute notebooks in place in fresh kernels (all of them, or NB="notebooks/01-hello.ipynb").
 record: $(STAMP)

@@ -361,6 +361,7 @@ def test_flask_cli_init_db_with_database_url(db_path):
     assert rows(db_path) == TUTORIAL
 
 
+@pytest.mark.slow
 def test_concurrent_reads_and_writes_lose_nothing(live, app, db_path):
     # test that 8 threads x 100 mixed requests against the threaded server give no errors
     # and that every write they report is in the file afterwards

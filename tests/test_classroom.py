@@ -224,6 +224,7 @@ def test_student_edition_has_no_solutions_and_no_outputs(path):
 STUDENT_NOTEBOOKS = [p for p in NOTEBOOKS if for_chapter(p.name[:2])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path, tmp_path):
     nb = student_edition(nbformat.read(path, as_version=4), f"notebooks/{path.name}")

@@ -14,6 +14,9 @@ from tourapp.grading import grade
 from tourapp.paths import ROOT
 from tourapp.student import student_edition
 
+# Grading runs a class of submissions in real kernels, one of them until its time limit.
+pytestmark = pytest.mark.slow
+
 SOURCE = ROOT / "notebooks" / "01-hello.ipynb"
 MARKER = f"{70000 + os.getpid() % 10000}.5"  # a `sleep` only this test's endless loop starts
 LOOP = """\
