@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: lab test test-all record student bench clean
 
+# JupyterLab refuses root unless told; containers and CI machines often run as root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/00-start-here.ipynb
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
