@@ -1,0 +1,73 @@
+"""The notebooks keep the workbook's shape: titled, linked in order, recorded top to bottom,
+one chapter = one module = one notebook = one test file, all listed in the README."""
+
+import importlib
+import re
+
+import nbformat
+import pytest
+
+from tourapp.paths import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+LINK = re.compile(r"\]\((\d\d-[\w-]+\.ipynb)\)")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def markdown(nb):
+    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
+def readme_row(path):
+    """Return the README chapter-map row that links this notebook."""
+    rows = [line for line in README.splitlines() if f"(notebooks/{path.name})" in line]
+    assert len(rows) == 1, f"README's chapter map should list {path.name} once"
+    return rows[0]
+
+
+def test_chapters_are_numbered_in_order_from_00():
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{n:02d}" for n in range(len(NOTEBOOKS))]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_with_its_title_and_what_you_will_learn(path):
+    first = read(path).cells[0]
+    assert first.cell_type == "markdown"
+    assert first.source.startswith(f"# {path.name[:2]} · ")
+    assert "What you'll learn" in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_links_lead_to_existing_notebooks_and_on_to_the_next(path):
+    links = set(LINK.findall(markdown(read(path))))
+    assert all((ROOT / "notebooks" / link).exists() for link in links), links
+    index = NOTEBOOKS.index(path)
+    if index + 1 < len(NOTEBOOKS):
+        assert NOTEBOOKS[index + 1].name in links, "each notebook links to the next"
+    if index > 0:
+        assert NOTEBOOKS[index - 1].name in links, "each notebook links back to the previous"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_recorded_top_to_bottom_with_no_errors_and_nothing_skipped(path):
+    code = [cell for cell in read(path).cells if cell.cell_type == "code"]
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1)), "record with make record"
+    assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    # nbval's escape hatches: every output is compared, none ignored or skipped
+    assert not [cell for cell in code if re.search(r"#\s*NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION)", cell.source)]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_has_its_module_and_test_file_and_shows_the_real_code(path):
+    module_name = re.search(r"`(tourapp\.chapters\.\w+)`", readme_row(path)).group(1)
+    module = importlib.import_module(module_name)
+    assert callable(module.create_app) and module.app is not None
+    assert len(list((ROOT / "tests").glob(f"test_{path.name[:2]}_*.py"))) == 1, "one test file per chapter"
+    sources = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "code")
+    assert "show_code(" in sources, "the notebook shows the chapter's code from its module, never a copy"
+    assert "serve(" in sources and "check(" in sources
