@@ -44,6 +44,13 @@ def test_stop_twice_is_harmless_and_stop_all_stops_everything():
     assert tourapp.server._servers == {}
 
 
+def test_stopping_from_several_threads_at_once_is_harmless():
+    server = serve(make_app())
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: server.stop(), range(4)))
+    assert not server.running
+
+
 def test_context_manager_stops_on_exit():
     with serve(make_app()) as server:
         url = server.url

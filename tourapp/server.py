@@ -46,6 +46,7 @@ class Server:
         self.port = self._httpd.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._closing = False
+        self._stop_lock = threading.Lock()  # two threads may stop one server; only one does the work
         # Handler threads are daemons, which socketserver neither tracks nor joins; keep them
         # here so stop() can end their connections and wait for them.
         self._handlers = {}
@@ -100,9 +101,10 @@ class Server:
         with _lock:
             if _servers.get(self._key) is self:
                 del _servers[self._key]
-        if self._closing:
-            return
-        self._closing = True
+        with self._stop_lock:
+            if self._closing:
+                return
+            self._closing = True
         self._wake_w.send(b"x")
         self._thread.join()  # no connection is accepted after this
         self._httpd.server_close()
