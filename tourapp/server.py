@@ -46,7 +46,7 @@ class Server:
         self.port = self._httpd.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._closing = False
-        self._stop_lock = threading.Lock()  # two threads may stop one server; only one does the work
+        self._stop_lock = threading.Lock()
         # Handler threads are daemons, which socketserver neither tracks nor joins; keep them
         # here so stop() can end their connections and wait for them.
         self._handlers = {}
@@ -101,23 +101,23 @@ class Server:
         with _lock:
             if _servers.get(self._key) is self:
                 del _servers[self._key]
-        with self._stop_lock:
+        with self._stop_lock:  # a second caller waits until the first has stopped it all
             if self._closing:
                 return
             self._closing = True
-        self._wake_w.send(b"x")
-        self._thread.join()  # no connection is accepted after this
-        self._httpd.server_close()
-        # Ending the read side wakes handlers idling in keep-alive; a response being written
-        # still goes out whole. A view that never returns is given up on after a while.
-        for request in self._handlers.values():
-            _shutdown_read(request)
-        deadline = time.monotonic() + _STOP_TIMEOUT
-        for thread in self._handlers:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        self._handlers.clear()
-        self._wake_r.close()
-        self._wake_w.close()
+            self._wake_w.send(b"x")
+            self._thread.join()  # no connection is accepted after this
+            self._httpd.server_close()
+            # Ending the read side wakes handlers idling in keep-alive; a response being written
+            # still goes out whole. A view that never returns is given up on after a while.
+            for request in self._handlers.values():
+                _shutdown_read(request)
+            deadline = time.monotonic() + _STOP_TIMEOUT
+            for thread in self._handlers:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            self._handlers.clear()
+            self._wake_r.close()
+            self._wake_w.close()
 
     def __enter__(self):
         return self
