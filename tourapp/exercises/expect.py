@@ -31,6 +31,9 @@ _LIBRARIES = tuple(
 class Miss(Exception):
     """The app answered, but not what the exercise asks for; the message says how."""
 
+    def __init__(self, message, hint=None):
+        super().__init__(message + _then(hint))
+
 
 class NotDone(Exception):
     """The learner's code is still the placeholder (or missing): nothing to check yet."""

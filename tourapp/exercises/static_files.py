@@ -23,7 +23,7 @@ def picture(app):
     src = _img_src(response.text, "GET /picture/")
     if src != "/static/sid.png":
         hint = "link the picture with {{ url_for('static', filename='sid.png') }}"
-        raise Miss(f"GET /picture/ links the picture as {src!r}, expected '/static/sid.png'." + _then(hint))
+        raise Miss(f"GET /picture/ links the picture as {src!r}, expected '/static/sid.png'.", hint)
     image = app.get(src)
     expect_status(image, 200)
     expect_mimetype(image, "image/png")
@@ -34,7 +34,7 @@ def picture(app):
         hint = ("a fixed path knows nothing of the prefix, so the link breaks: let "
                 "{{ url_for('static', filename='sid.png') }} write it")
         raise Miss(f"Mounted under {PREFIX}, the page links the picture as {src!r}, expected "
-                   f"'{PREFIX}/static/sid.png'." + _then(hint))
+                   f"'{PREFIX}/static/sid.png'.", hint)
 
 
 @exercise("08.2", "A text file, sent as a file", name="hello_file_app",
@@ -70,15 +70,15 @@ def cached(app):
             hint = "max-age counts seconds: an hour is 3600 of them"
         else:
             hint = None
-        raise Miss(f"GET {path} answered with Cache-Control: {cache or 'none'}, expected public, max-age={HOUR}." + _then(hint))
+        raise Miss(f"GET {path} answered with Cache-Control: {cache or 'none'}, expected public, max-age={HOUR}.", hint)
 
 
 def _img_src(page, label):
     """Return the src of the one <img> on a page, or fail."""
     sources = re.findall(r"""<img\b[^>]*\bsrc\s*=\s*["']([^"']*)["']""", page, re.IGNORECASE)
     if len(sources) != 1:
-        raise Miss(f"{label} has {len(sources)} <img> tags with a src, expected exactly one." +
-                   _then("add <img src=\"{{ url_for('static', filename='sid.png') }}\" alt=\"…\"> to the page"))
+        raise Miss(f"{label} has {len(sources)} <img> tags with a src, expected exactly one.",
+                   "add <img src=\"{{ url_for('static', filename='sid.png') }}\" alt=\"…\"> to the page")
     return sources[0]
 
 
@@ -92,7 +92,3 @@ def _missing_file_hint(app, response):
         return None  # no route: expect_status says so
     return ("the route is there, but the file it asks for is not: its name is files/hello.txt, "
             "relative to the static folder")
-
-
-def _then(hint):
-    return f" Hint: {hint}." if hint else ""

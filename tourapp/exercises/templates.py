@@ -30,7 +30,7 @@ def movie_list(app):
         hint = "write each title as a list item, <li>{{ title }}</li>, inside a <ul>"
     else:
         hint = None
-    raise Miss(f"GET /movies/ listed {_list(items)}, expected {_list(TITLES)}." + _then(hint))
+    raise Miss(f"GET /movies/ listed {_list(items)}, expected {_list(TITLES)}.", hint)
 
 
 @exercise("07.2", "Bold, but safe", name="welcome_app",
@@ -53,7 +53,7 @@ def welcome(app):
                     "without |safe or Markup(), and never paste it into the page yourself")
         else:
             hint = "write <p>Welcome, <b>{{ name }}</b>!</p> in the content block"
-        raise Miss(f"GET /welcome/{name}/ showed {got}, expected {expected!r}." + _then(hint))
+        raise Miss(f"GET /welcome/{name}/ showed {got}, expected {expected!r}.", hint)
 
 
 @exercise("07.3", "A header of its own", name="home_app",
@@ -71,7 +71,7 @@ def home(app):
                 "{% block header %}<h1>Welcome to the Flask Tour</h1>{% endblock %}")
     else:
         hint = "fill the header block of base.html, not the title block nor the content block"
-    raise Miss(f"GET /home/ has the header {_list(headers)}, expected {_list([expected])}." + _then(hint))
+    raise Miss(f"GET /home/ has the header {_list(headers)}, expected {_list([expected])}.", hint)
 
 
 def _page(app, path):
@@ -94,7 +94,7 @@ def _expect_title(response, title):
         hint = f"fill the title block with {title}: {{% block title %}}{title}{{% endblock %}}"
     label = f"{response.request.method} {response.request.path_url}"
     got = f"the title {titles[0]!r}" if titles else "no <title>"
-    raise Miss(f"{label} answered a page with {got}, expected {expected!r}." + _then(hint))
+    raise Miss(f"{label} answered a page with {got}, expected {expected!r}.", hint)
 
 
 def _texts(page, tag):
@@ -106,7 +106,3 @@ def _texts(page, tag):
 def _list(texts):
     shown = ", ".join(repr(text if len(text) <= 60 else text[:59] + "…") for text in texts[:6])
     return f"[{shown}{', …' if len(texts) > 6 else ''}]"
-
-
-def _then(hint):
-    return f" Hint: {hint}." if hint else ""
