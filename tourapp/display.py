@@ -155,9 +155,10 @@ def _framed(response):
 
     images = len(_IMG_SRC.findall(page))
     page = _STYLESHEET.sub(inline_stylesheet, _IMG_SRC.sub(inline_image, page))
-    # A sandboxed frame cannot report its height, so size it from what the page holds.
+    # A sandboxed frame cannot report its height: size it from what the page holds, and let
+    # the reader drag its corner (resize) where the guess is off.
     height = min(600, 60 + 40 * len(_BLOCKS.findall(page)) + 180 * images)
     return (
         f'<div><iframe srcdoc="{escape(page)}" sandbox title="{escape(response.url)}" '
-        f'style="width: 100%; height: {height}px; border: 1px solid #ccc; background: white;"></iframe></div>'
+        f'style="width: 100%; height: {height}px; resize: vertical; border: 1px solid #ccc; background: white;"></iframe></div>'
     )
