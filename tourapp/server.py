@@ -2,17 +2,21 @@
 
 A notebook cell cannot block on ``app.run()``, so :func:`serve` starts Werkzeug's own
 server (``make_server``) in a thread and hands back a :class:`Server` with its URL. Each app
-has at most one server: serving it again (a re-run cell) stops the old one first.
+has at most one server: serving it again (a re-run cell) stops the old one first and takes
+its port back, so a browser tab open on the app keeps working.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
+import errno
 import os
 import selectors
 import socket
 import threading
 import time
+import uuid
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -20,6 +24,7 @@ __all__ = ["Server", "serve", "stop_all"]
 
 _lock = threading.Lock()
 _servers: dict[str, Server] = {}
+_ports: dict[str, int] = {}  # app name -> the port its last server had, for the next one
 _STOP_TIMEOUT = 5.0  # seconds stop() waits for requests still being handled
 
 
@@ -36,15 +41,23 @@ class _QuietHandler(WSGIRequestHandler):
 class Server:
     """A running WSGI server: ``.url`` for requests from this kernel, ``.link`` for a person."""
 
-    def __init__(self, app, key):
+    def __init__(self, app, key, port=0):
         self.app = app
         self._key = key
+        # Bound here rather than by Werkzeug, which prints to stderr and exits when a port is taken.
+        listener = _listen(port)
         try:
-            self._httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        except SystemExit as exc:  # Werkzeug exits on bind errors; a cell should get an exception
-            raise OSError("could not bind a free port on 127.0.0.1") from exc
-        self.port = self._httpd.server_port
+            self._httpd = make_server(
+                "127.0.0.1", 0, _sorted_allow(app), threaded=True, request_handler=_QuietHandler,
+                fd=listener.fileno(),
+            )
+        finally:
+            listener.close()  # Werkzeug serves a duplicate of it
+        self.port = self._httpd.port
         self.url = f"http://127.0.0.1:{self.port}"
+        # The port asked for, when it was taken and this server had to move to another.
+        self.moved_from = port if port and port != self.port else None
+        self._display_id = None  # set once shown in a notebook, so stop() can update what it says
         self._closing = False
         self._stop_lock = threading.Lock()
         # Handler threads are daemons, which socketserver neither tracks nor joins; keep them
@@ -90,14 +103,23 @@ class Server:
         """Handle a new connection in a daemon thread that stop() can find and join."""
         for thread in [t for t in self._handlers if not t.is_alive()]:
             del self._handlers[thread]
-        thread = threading.Thread(
-            target=self._httpd.process_request_thread, args=(request, client_address), daemon=True
-        )
+        thread = threading.Thread(target=self._handle, args=(request, client_address), daemon=True)
         self._handlers[thread] = request
         thread.start()
 
-    def stop(self):
-        """Stop accepting, end open connections, and wait for every handler thread; idempotent."""
+    def _handle(self, request, client_address):
+        """Handle one connection in this thread; a view abandoned by stop() ends it quietly."""
+        try:
+            self._httpd.process_request_thread(request, client_address)
+        except ViewAbandoned:
+            pass
+
+    def stop(self, timeout=_STOP_TIMEOUT):
+        """Stop accepting, end open connections, and wait for every handler thread; idempotent.
+
+        :param timeout: seconds to wait for views still running; one still running then is
+            interrupted (see :func:`_abandon`).
+        """
         with _lock:
             if _servers.get(self._key) is self:
                 del _servers[self._key]
@@ -112,12 +134,16 @@ class Server:
             # still goes out whole. A view that never returns is given up on after a while.
             for request in self._handlers.values():
                 _shutdown_read(request)
-            deadline = time.monotonic() + _STOP_TIMEOUT
+            deadline = time.monotonic() + timeout
             for thread in self._handlers:
                 thread.join(max(0.0, deadline - time.monotonic()))
+            for thread in self._handlers:
+                if thread.is_alive():  # a view that never returns: end its loop rather than let it spin
+                    _abandon(thread)
             self._handlers.clear()
             self._wake_r.close()
             self._wake_w.close()
+        self._update_display()
 
     def __enter__(self):
         return self
@@ -126,15 +152,100 @@ class Server:
         self.stop()
 
     def __repr__(self):
-        state = "running" if self.running else "stopped"
-        return f"<Server {self.link} ({state})>"
+        return f"<Server {self.link} ({self._state()})>"
+
+    def _state(self):
+        """Say what the server is doing: ``running``, ``stopped``, or where it moved to."""
+        name = getattr(self.app, "name", type(self.app).__name__)
+        if not self.running:
+            return f"{name}, stopped"
+        if self.moved_from:
+            return f"{name}, running; port {self.moved_from} was taken by another program, so the port changed"
+        return f"{name}, running"
 
     def _repr_html_(self):
         from markupsafe import escape
 
-        state = "running" if self.running else "stopped"
-        name = escape(getattr(self.app, "name", type(self.app).__name__))
-        return f'<a href="{escape(self.link)}" target="_blank">{escape(self.link)}</a> ({name}, {state})'
+        if not self.running:  # a dead link would only lead to "connection refused"
+            return f"<code>{escape(self.link)}</code> ({escape(self._state())})"
+        # The class lets `make record` find this link (tests/nbval_sanitize.cfg, served-link).
+        link = escape(self.link)
+        return f'<a class="tourapp-server" href="{link}" target="_blank">{link}</a> ({escape(self._state())})'
+
+    def _bundle(self):
+        return {"text/plain": f"{self.link} ({self._state()})", "text/html": self._repr_html_()}
+
+    def _ipython_display_(self):
+        """Display the link under an id, so that stop() can turn it into "stopped" where it stands."""
+        from IPython.display import display
+
+        if self._display_id is None:
+            self._display_id = f"tourapp-server-{uuid.uuid4().hex}"
+        display(self._bundle(), raw=True, display_id=self._display_id)
+
+    def _update_display(self):
+        """Update every place this server was displayed, now that it has stopped."""
+        if self._display_id is None:
+            return
+        try:
+            from IPython.display import update_display
+
+            update_display(self._bundle(), raw=True, display_id=self._display_id)
+        except Exception:  # the kernel may be shutting down (stop_all at exit): nothing to update
+            pass
+
+
+class ViewAbandoned(BaseException):
+    """Raised inside a view that was still running when its server stopped."""
+
+
+def _abandon(thread):
+    """Raise :class:`ViewAbandoned` in a handler thread, so a view stuck in a loop stops using the CPU.
+
+    Python cannot kill a thread; it can make the thread raise at its next bytecode. A loop
+    written in Python ends there; a view blocked inside a C call (a long sleep, a socket read)
+    raises when that call returns, and meanwhile uses no CPU. The thread is a daemon either way.
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(ViewAbandoned))
+
+
+def _listen(port):
+    """Return a socket listening on 127.0.0.1 at ``port`` if it is free, else at a port the OS picks."""
+    for candidate in ([port, 0] if port else [0]):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # The old server of a re-run cell has just closed this port: it may be taken again at once.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", candidate))
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.EADDRINUSE and candidate:
+                continue
+            raise
+        sock.listen(128)
+        return sock
+    raise AssertionError("unreachable")
+
+
+def _sorted_allow(app):
+    """Wrap a WSGI app so that the methods of an ``Allow`` header come in alphabetical order.
+
+    Werkzeug lists them from a set, whose order changes with each Python process (hash
+    randomisation): the same 405 would read differently in every kernel.
+    """
+
+    def sorted_app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            headers = [
+                (name, ", ".join(sorted(value.split(", "))) if name.lower() == "allow" else value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    sorted_app.wrapped = app
+    return sorted_app
 
 
 def _shutdown_read(conn):
@@ -158,7 +269,9 @@ def serve(app):
 
     The server listens on 127.0.0.1 on a port the OS picks (never a fixed one: many kernels
     share a JupyterHub host) and answers before this returns. Serving an app of the same
-    name again stops the earlier server first, so a re-run cell never finds its port taken.
+    name again stops the earlier server first and reuses its port, so a re-run cell never
+    finds its port taken and an open browser tab keeps working; only when another program
+    has taken that port meanwhile does the app move to a new one (``server.moved_from``).
     There is no reloader and no debugger: a Flask app's debug mode is switched off.
 
     :param app: a Flask app or any WSGI callable.
@@ -170,10 +283,11 @@ def serve(app):
         old = _servers.pop(key, None)
     if old is not None:
         old.stop()
-    server = Server(app, key)
+    server = Server(app, key, _ports.get(key, 0))
     with _lock:
         racing = _servers.get(key)
         _servers[key] = server
+        _ports[key] = server.port
     if racing is not None:  # another thread served the same app meanwhile: one server per app
         racing.stop()
     return server
