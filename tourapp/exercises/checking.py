@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import sys
-import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from ..display import _in_notebook
 from ..server import Server
@@ -22,6 +23,10 @@ __all__ = ["MIMETYPE", "Result", "check", "run"]
 # from the executed notebook, and front ends that do not know the type show the text instead.
 MIMETYPE = "application/vnd.flask-tour.check+json"
 _MISSING = object()
+_DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE)
+_CODE = re.compile(r"`([^`]+)`")
+# Function name -> why the last cell that defines it failed; gone once a cell defines it cleanly.
+_broken_cells: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,22 @@ class Result:
     def __str__(self):
         mark = "✓" if self.passed else "✗"
         return f"{mark} {self.exercise} · {self.title}: {self.message}"
+
+    def _repr_html_(self):
+        """Render the result as a badge, the sentence, and the hint on a line of its own."""
+        text, _, hint = self.message.partition(" Hint: ")
+        colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#6e7781")
+        badge = {"passed": "✓ passed", "failed": "✗ not yet"}.get(self.status, "· not done yet")
+        html = (
+            '<div style="font-family: var(--jp-ui-font-family, sans-serif); line-height: 1.5; '
+            'white-space: normal; overflow-wrap: break-word; max-width: 60em">'
+            f'<span style="background: {colour}; color: white; border-radius: 0.8em; padding: 0.1em 0.6em; '
+            f'font-weight: bold">{badge}</span> <b>{escape(self.exercise)} · {escape(self.title)}</b>'
+            f"<div>{_with_code(text)}</div>"
+        )
+        if hint:
+            html += f'<div style="margin-top: 0.2em"><b>Hint:</b> {_with_code(hint.removesuffix("."))}.</div>'
+        return html + "</div>"
 
     def to_json(self):
         """Return the result as a dict of strings, the form the grader collects."""
@@ -62,6 +83,9 @@ def check(exercise_id, app=_MISSING):
     if app is _MISSING:
         exercise = get(exercise_id)
         if exercise is not None:
+            if exercise.name in _broken_cells:  # grading the definition before it would mislead
+                _report(Result(exercise.id, exercise.title, "failed", _broken_cells[exercise.name]))
+                return
             app = sys._getframe(1).f_globals.get(exercise.name, _MISSING)
     _report(run(exercise_id, app))
 
@@ -132,10 +156,9 @@ def _served(app):
         with probe:
             yield probe
     finally:
-        if probe.timed_out:  # stop() waits for every request; a view that never ends would hang the cell
-            threading.Thread(target=server.stop, daemon=True).start()
-        else:
-            server.stop()
+        # A view that never answered is interrupted after a moment (see server._abandon), so a
+        # loop in it does not keep a CPU busy until the kernel restarts.
+        server.stop(timeout=0.5 if probe.timed_out else 5)
         logger.disabled = was_disabled
         app.config["PROPAGATE_EXCEPTIONS"] = propagate
 
@@ -149,13 +172,61 @@ def _kind(obj):
 
 
 def _report(result):
-    """Print a result; in a notebook also attach its machine-readable copy."""
+    """Print a result; in a notebook show it as HTML, with its machine-readable copy attached."""
     if _in_notebook():
         from IPython.display import display
 
-        display({"text/plain": str(result), MIMETYPE: result.to_json()}, raw=True)
+        display({"text/plain": str(result), "text/html": result._repr_html_(), MIMETYPE: result.to_json()}, raw=True)
     else:
         print(result)
+
+
+def _with_code(text):
+    """Escape a sentence for HTML, showing `code` in backticks as code."""
+    return Markup(_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+def _after_cell(result):
+    """Remember whether the cell that just ran, if it defines functions, defined them cleanly."""
+    info = getattr(result, "info", None)
+    names = set(_DEFINES.findall(getattr(info, "raw_cell", "") or ""))
+    if not names:
+        return
+    error = result.error_before_exec or result.error_in_exec
+    for name in names:
+        if error is None:
+            _broken_cells.pop(name, None)
+        else:
+            _broken_cells[name] = (
+                f"the cell that defines `{name}` stopped with {_cell_error(error)}, so nothing was graded: "
+                "fix that cell and run it again, then run this check."
+            )
+
+
+def _cell_error(error):
+    """Describe a cell's error with its line: ``SyntaxError: '(' was never closed (line 4)``."""
+    if isinstance(error, SyntaxError):
+        line = f" (line {error.lineno})" if error.lineno else ""
+        return f"{type(error).__name__}: {error.msg}{line}"
+    return f"{describe(error)}{where(error)}"
+
+
+def watch_cells(shell=None):
+    """Follow the cells a kernel runs, so that a check knows when the cell above it failed."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+    if shell is None or getattr(shell, "_flask_tour_watching", False):
+        return
+    shell.events.register("post_run_cell", _after_cell)
+    shell._flask_tour_watching = True
+
+
+if _in_notebook():
+    watch_cells()
 
 
 def results_in(outputs):

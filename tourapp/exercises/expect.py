@@ -71,7 +71,7 @@ class Probe:
             response = self._session.request(method, self.url + path, timeout=_TIMEOUT, **kwargs)
         except requests.Timeout:
             self.timed_out = True
-            hint = "if its view loops forever, fix it and restart the kernel (Kernel > Restart): only that stops it"
+            hint = "does its view loop forever? The check has stopped it; fix the loop and run the cells again"
             raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s." + _then(hint)) from None
         if explain_errors and response.status_code == 500 and self._error is not None:
             raise _explain(self._error, f"{method} {path}")
@@ -201,7 +201,7 @@ def where(error, function=None):
     if frame is None:
         return ""
     name = frame.tb_frame.f_code.co_name
-    if name == function:
+    if name == function or name == "<module>":  # the top level of a cell: its line says where
         return f" (line {frame.tb_lineno})"
     return f" in {name}(), line {frame.tb_lineno}"
 
