@@ -19,8 +19,11 @@ _INLINE_IMAGES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
 _STYLESHEET = re.compile(r"""<link\b[^>]*?\brel\s*=\s*["']?stylesheet["']?[^>]*>""", re.IGNORECASE)
 _MARKUP = re.compile(r"<[a-zA-Z!]")  # a page worth rendering, not a bare sentence
-_BLOCKS = re.compile(r"<(?:p|h[1-6]|li|tr|div|br|pre)\b", re.IGNORECASE)
+_BLOCK_TEXT = re.compile(r"<(?:p|h[1-6]|li|tr|pre|dt|dd|figcaption)\b[^>]*>(.*?)(?=<(?:/?(?:p|h[1-6]|li|tr|pre|ul|ol|table|div|main|body|dt|dd))\b|$)", re.IGNORECASE | re.DOTALL)
+_DATA_IMAGES = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']data:image/[a-z]+;base64,([A-Za-z0-9+/=]+)""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*(["'])([^"']*)\1""", re.IGNORECASE)
+_FOLD_AFTER = 25  # lines of show()'s text before the rest is folded away in a notebook
+_FOLD_AT_LEAST = 10  # ... when that hides this many lines or more: folding three is no help
 _LANGUAGES = {".py": "python", ".html": "html", ".sql": "sql", ".css": "css", ".cfg": "ini", ".svg": "xml"}
 
 
@@ -31,10 +34,22 @@ def show(response, *, inline=True):
 
     :param inline: display HTML pages (in a frame) and images below the text.
     """
-    for earlier in response.history:
-        print(_as_text(earlier))
-    print(_as_text(response))
-    if inline and _in_notebook():
+    text = "\n".join(_as_text(r) for r in [*response.history, response])
+    lines = text.split("\n")
+    if _in_notebook() and len(lines) > _FOLD_AFTER + _FOLD_AT_LEAST:
+        from IPython.display import display
+
+        # A long body (an SVG's source, a long page) would push the picture off the screen:
+        # show its start and fold the rest; terminals and nbval read the whole text/plain.
+        head, rest = "\n".join(lines[:_FOLD_AFTER]), "\n".join(lines[_FOLD_AFTER:])
+        folded = (
+            f"<pre>{escape(head)}</pre><details><summary>{len(lines) - _FOLD_AFTER} more lines</summary>"
+            f"<pre>{escape(rest)}</pre></details>"
+        )
+        display({"text/plain": text, "text/html": folded}, raw=True)
+    else:
+        print(text)
+    if inline and _in_notebook() and not response.is_redirect:  # a browser never shows a redirect's own page
         _display_inline(response)
 
 
@@ -89,6 +104,46 @@ def _summary(response):
     kind, _, subtype = mimetype.partition("/")
     what = f"{subtype.upper()} image" if kind == "image" else f"{mimetype} data"
     return f"<{what}, {_size(len(response.content))}>"
+
+
+def _frame_height(page):
+    """Guess the height in pixels a page needs in a frame about 900 pixels wide.
+
+    A sandboxed frame cannot report its height, so it is sized from what the page holds: a
+    line per block of text (more for long ones), and the pictures, side by side as inline
+    images sit. The reader can drag the frame's corner where the guess is off.
+    """
+    text = sum(len(re.sub(r"<[^>]+>|\s+", " ", body).strip()) // 120 + 1 for body in _block_texts(page))
+    sizes = [_image_size(base64.b64decode(data)) for data in _DATA_IMAGES.findall(page)]
+    rows, row_width, row_height = 0, 0, 0
+    for width, height in sizes:  # inline images wrap like words: fill a row, then start the next
+        width, height = min(width, 240), height * min(width, 240) // max(width, 1)
+        if row_width and row_width + width > 860:
+            rows, row_width, row_height = rows + row_height, 0, 0
+        row_width, row_height = row_width + width + 12, max(row_height, height + 12)
+    images = rows + row_height + (16 if sizes else 0)
+    return min(600, 60 + 28 * text + images)
+
+
+def _block_texts(page):
+    """Return the text of each block (heading, paragraph, list item …) of a page, tags and all."""
+    return [m.group(1) for m in _BLOCK_TEXT.finditer(page)]
+
+
+def _image_size(data):
+    """Return (width, height) of a PNG, GIF or JPEG image from its header; (240, 180) if unknown."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data[:2] == b"\xff\xd8":  # JPEG: walk the segments to the frame header (SOFn)
+        at = 2
+        while at + 9 < len(data) and data[at] == 0xFF:
+            marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(data[at + 5 : at + 7], "big")
+            at += 2 + length
+    return 240, 180
 
 
 def _size(n):
@@ -153,11 +208,8 @@ def _framed(response):
         answer = fetch(href.group(2)) if href else None
         return match.group(0) if answer is None else f"<style>\n{answer.text}</style>"
 
-    images = len(_IMG_SRC.findall(page))
     page = _STYLESHEET.sub(inline_stylesheet, _IMG_SRC.sub(inline_image, page))
-    # A sandboxed frame cannot report its height: size it from what the page holds, and let
-    # the reader drag its corner (resize) where the guess is off.
-    height = min(600, 60 + 40 * len(_BLOCKS.findall(page)) + 180 * images)
+    height = _frame_height(page)
     return (
         f'<div><iframe srcdoc="{escape(page)}" sandbox title="{escape(response.url)}" '
         f'style="width: 100%; height: {height}px; resize: vertical; border: 1px solid #ccc; background: white;"></iframe></div>'
