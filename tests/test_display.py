@@ -1,11 +1,17 @@
 """show(): a response printed like curl -i, binary bodies summarized, pages made self-contained."""
 
+import base64
 import re
+from pathlib import Path
 
 import requests
-from flask import Flask, send_file
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+from flask import Flask, redirect, send_file
 
+from support import kernel_manager
 from tourapp import display, serve, show
+from tourapp.paths import STATIC
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -31,6 +37,14 @@ def make_app():
     @app.get("/text")
     def text():
         return "Hello Lucia", {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.get("/long")
+    def long():
+        return "\n".join(f"line {n}" for n in range(100)), {"Content-Type": "text/plain"}
+
+    @app.get("/go")
+    def go():
+        return redirect("/")
 
     return app
 
@@ -77,3 +91,39 @@ def test_size_units():
     assert display._size(312) == "312 bytes"
     assert display._size(4198) == "4.1 KiB"
     assert display._size(3 * 1024 * 1024) == "3.0 MiB"
+
+
+def _shown_in_a_kernel(code):
+    """Run ``code`` after serving make_app() in a real kernel; return the outputs of that cell."""
+    setup = f"import sys, requests\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+    setup += "from test_display import make_app\nfrom tourapp import serve, show\nserver = serve(make_app())"
+    nb = new_notebook(cells=[new_code_cell(setup), new_code_cell(code), new_code_cell("server.stop()")])
+    NotebookClient(nb, km=kernel_manager(), timeout=60).execute(cleanup_kc=True)
+    return nb.cells[1].outputs
+
+
+def test_a_long_body_is_folded_in_a_notebook_but_whole_in_text_plain():
+    [output] = _shown_in_a_kernel('show(requests.get(f"{server.url}/long"))')
+    html, text = output.data["text/html"], output.data["text/plain"]
+    assert text.endswith("\n".join(f"line {n}" for n in range(100)))  # the whole body for nbval and terminals
+    assert html.startswith("<pre>HTTP/1.1 200 OK") and "<details><summary>" in html
+    assert "line 99" in html.split("<details>")[1] and "line 99" not in html.split("<details>")[0]
+
+
+def test_a_redirect_is_printed_but_only_the_final_page_is_rendered():
+    outputs = _shown_in_a_kernel('show(requests.get(f"{server.url}/go"))')
+    text = "".join(o.get("text", "") for o in outputs)
+    assert text.index("HTTP/1.1 302 FOUND") < text.index("HTTP/1.1 200 OK")
+    frames = [o.data["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(frames) == 1 and "Hi" in frames[0] and "Redirecting" not in frames[0]
+
+
+def test_a_frame_is_sized_from_its_text_and_its_pictures():
+    assert display._frame_height("<h1>Title</h1><p>one line</p>") < 150
+    long = "<p>" + "word " * 400 + "</p>"
+    assert display._frame_height(long) > display._frame_height("<p>word</p>") + 3 * 28
+    picture = f'<p><img src="data:image/png;base64,{base64.b64encode(PNG).decode()}"></p>'
+    assert display._image_size(PNG) == (1, 1)
+    assert display._image_size((STATIC / "sid.jpg").read_bytes()) == (240, 180)
+    assert display._image_size((STATIC / "sid.png").read_bytes()) == (240, 180)
+    assert display._frame_height(picture) < display._frame_height(picture.replace("<p><img", "<p>x</p>" * 3 + "<p><img"))

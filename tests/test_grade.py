@@ -57,6 +57,12 @@ def make_submissions(folder):
     loop.cells.insert(3, new_code_cell(LOOP.format(pidfile=str(pidfile), marker=MARKER)))
     submissions["loop"] = loop
 
+    # A right answer first, then a broken edit of it: the check must not grade the old one.
+    broken = nbformat.from_dict(source)
+    answer = _cell(broken, "def shout_app")
+    broken.cells.insert(broken.cells.index(answer) + 1, new_code_cell(answer.source.replace("return app", "return app(")))
+    submissions["syntax"] = broken
+
     deleted = nbformat.from_dict(blank)
     deleted.cells = deleted.cells[:4]
     submissions["deleted"] = deleted
@@ -102,6 +108,9 @@ EXPECTED = [
     # test that an endless loop is stopped at the time limit
     ("loop", "01.1", "0", "not reached: cell 4 (import os, subprocess) ran past the 8 s limit"),
     ("loop", "01.3", "0", "not reached: cell 4"),
+    # test that a syntax error in an answer cell is named, not hidden behind the earlier right answer
+    ("syntax", "01.1", "0", "the cell that defines `shout_app` stopped with SyntaxError: incomplete input (line 12)"),
+    ("syntax", "01.2", "1", "answers 418"),
     # test that deleted cells score 0 with the reason
     ("deleted", "01.1", "0", 'no result: the cell with check("01.1") is missing'),
     ("deleted", "01.3", "0", 'no result: the cell with check("01.3") is missing'),
@@ -121,7 +130,7 @@ def test_scores(graded, student, exercise, passed, message):
 def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
     run, rows, _, _ = graded
     assert run.returncode == 0, run.stderr
-    students = ["blank", "correct", "deleted", "loop", "notes", "partly", "raising"]
+    students = ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
     assert [(r["student"], r["exercise"]) for r in rows] == [(s, f"01.{n}") for s in students for n in (1, 2, 3)]
     assert list(rows[0]) == ["student", "exercise", "passed", "message"]
 
@@ -133,8 +142,8 @@ def test_the_summary_table_and_the_progress_bar(graded):
     assert lines[1].split() == ["student", "01.1", "01.2", "01.3", "score"]
     assert "correct     ✓     ✓     ✓    3/3" in lines
     assert "partly      ✓     ✗     ·    1/3" in lines
-    assert "passed by   2     1     1    of 7" in lines
-    assert "[##############################] 7/7" in run.stderr
+    assert "passed by   2     2     2    of 8" in lines
+    assert "[##############################] 8/8" in run.stderr
 
 
 def test_that_the_endless_loop_left_no_process_behind(graded):
@@ -147,7 +156,7 @@ def test_that_the_endless_loop_left_no_process_behind(graded):
 def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
     _, _, folder, _ = graded
     feedback = {p.stem for p in (folder / "feedback").glob("*.ipynb")}
-    assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising"}
+    assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising", "syntax"}
     nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
     assert "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
 

@@ -1,13 +1,14 @@
 """The notebooks keep the workbook's shape: titled, linked in order, recorded top to bottom,
 one chapter = one module = one notebook = one test file, all listed in the README."""
 
+import base64
 import importlib
 import re
 
 import nbformat
 import pytest
 
-from tourapp.paths import ROOT
+from tourapp.paths import ROOT, STATIC
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
@@ -71,3 +72,18 @@ def test_chapter_has_its_module_and_test_file_and_shows_the_real_code(path):
     sources = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "code")
     assert "show_code(" in sources, "the notebook shows the chapter's code from its module, never a copy"
     assert "serve(" in sources and "check(" in sources
+
+
+def test_recorded_pictures_are_the_files_the_apps_serve():
+    # nbval does not compare image/png or image/jpeg outputs: check each against its source file
+    files = {p.read_bytes(): p.name for p in STATIC.rglob("*") if p.is_file()}
+    seen = []
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                for mime, value in output.get("data", {}).items():
+                    if mime in ("image/png", "image/jpeg", "image/gif"):
+                        picture = base64.b64decode(value)
+                        assert picture in files, f"{path.name}: a recorded {mime} is no file in static/"
+                        seen.append((path.name, files[picture]))
+    assert ("05-send-file.ipynb", "sid.png") in seen and ("08-static-files.ipynb", "sid.jpg") in seen
