@@ -1,12 +1,15 @@
 """Where the notebooks run, and the link a person gets to a served app there."""
 
 import os
+import re
 import sys
+import tomllib
 import types
 
 import pytest
 
 from tourapp import platforms
+from tourapp.paths import ROOT
 from tourapp.platforms import detect, link_for, show_link
 
 HUB = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/", "JUPYTERHUB_USER": "alice"}
@@ -19,6 +22,7 @@ BINDER = HUB | {
     "BINDER_PERSISTENT_REQUEST": "v2/gh/OWNER/REPO/0123abc",
 }
 COLAB_MODULES = {"google.colab": object()}
+README = (ROOT / "README.md").read_text()
 
 
 # test that each platform is told by what it sets, Colab first (its kernel may inherit anything)
@@ -100,3 +104,22 @@ def test_show_link_on_colab_uses_colabs_kernel_port_proxy(fake_colab):
         ("window", 5001, "/greet", "hello on port 5001"),
         ("iframe", 5002, "/", "300"),
     ]
+
+
+def _repository():
+    """Return the workbook's GitHub path (``OWNER/REPO``) from pyproject.toml."""
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    return re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url).group(1)
+
+
+def test_binder_badge_opens_start_here_in_lab_from_this_repository():
+    links = re.findall(r"https://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/([\w.-]+)\?urlpath=lab/tree/([^)\s]+)", README)
+    assert links, "the README has a Binder launch badge"
+    assert all(repo == _repository() and (ROOT / path).is_file() for repo, _, path in links), links
+    assert any(path == "notebooks/00-start-here.ipynb" for _, _, path in links)
+
+
+def test_colab_links_open_notebooks_of_this_repository():
+    links = re.findall(r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/([\w.-]+)/([\w./-]+\.ipynb)", README)
+    assert links, "the README shows how to open a chapter on Colab"
+    assert all(repo == _repository() and (ROOT / path).is_file() for repo, _, path in links), links
