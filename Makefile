@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 
 .PHONY: lab test test-all record student bench clean
 
@@ -20,7 +21,7 @@ lab: $(STAMP)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP)
+test: $(STAMP) $(REPO2DOCKER)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
@@ -43,10 +44,17 @@ student: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+# repo2docker, in a venv of its own, only to print the Dockerfile Binder would build
+# (tests/test_binder.py). Where it cannot be installed, that test is skipped with the reason.
+$(REPO2DOCKER):
+	@$(PYTHON) -m venv .tools/repo2docker && .tools/repo2docker/bin/python -m pip install --quiet \
+		--disable-pip-version-check 'jupyter-repo2docker==2026.4.0' \
+		|| echo "repo2docker could not be installed: tests/test_binder.py will be skipped"
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) .tools/repo2docker build *.egg-info .pytest_cache

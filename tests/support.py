@@ -92,7 +92,9 @@ def from_notebook(notebook, name, **namespace):
     :param notebook: the notebook's path in the workbook, e.g. ``"notebooks/06-json.ipynb"``.
     :param namespace: names the cells use but the notebook defines elsewhere (``fresh_database``).
     """
-    cells = [cell.source for cell in nbformat.read(ROOT / notebook, as_version=4).cells if cell.cell_type == "code"]
+    nb = nbformat.read(ROOT / notebook, as_version=4)
+    # The setup cell is the first code cell after the Colab install cell (tools/colab_cell.py).
+    cells = [cell.source for cell in nb.cells if cell.cell_type == "code" and cell.get("id") != "colab"]
     exec(cells[0], namespace)
     exec(next(source for source in cells if f"def {name}()" in source), namespace)
     return namespace[name]

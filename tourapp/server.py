@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import ctypes
 import errno
-import os
 import selectors
 import socket
 import threading
@@ -19,6 +18,8 @@ import time
 import uuid
 
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from . import platforms
 
 __all__ = ["Server", "serve", "stop_all"]
 
@@ -74,11 +75,8 @@ class Server:
 
     @property
     def link(self):
-        """Return the URL a person opens: through jupyter-server-proxy on a JupyterHub."""
-        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
-        if prefix:
-            return f"{prefix.rstrip('/')}/proxy/{self.port}/"
-        return f"{self.url}/"
+        """Return the URL a person opens: through jupyter-server-proxy on a JupyterHub or Binder."""
+        return platforms.link_for(self.port)
 
     @property
     def running(self):
@@ -179,6 +177,8 @@ class Server:
         """Display the link under an id, so that stop() can turn it into "stopped" where it stands."""
         from IPython.display import display
 
+        if platforms.show_link(self.port, text=f"{self.link} ({self._state()})"):
+            return  # Colab: its own proxy shows the link; there is nothing of ours to update
         if self._display_id is None:
             self._display_id = f"tourapp-server-{uuid.uuid4().hex}"
         display(self._bundle(), raw=True, display_id=self._display_id)

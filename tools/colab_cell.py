@@ -1,0 +1,106 @@
+"""Give every notebook, after its title, a code cell that installs the workbook on Google Colab.
+
+Usage: python tools/colab_cell.py [--check] [NOTEBOOK ...]   (default: every notebook in notebooks/)
+
+The cell does nothing outside Colab and prints nothing, so recorded outputs stay as they are.
+On Colab it clones the repository named by ``[project.urls] Repository`` in pyproject.toml and
+installs it editable (the package finds templates/, static/ and data/ next to itself, which a
+plain ``pip install git+…`` would leave out), with the dependencies the notebooks need; Colab
+brings its own Jupyter, which must not be replaced. Running the script again changes nothing,
+unless pyproject.toml did; ``--check`` only reports notebooks that are out of date.
+"""
+
+import argparse
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+ROOT = Path(__file__).resolve().parent.parent
+CELL_ID = "colab"
+CLONE = "/content/flask-tour"
+# Colab's own kernel and Jupyter: installing ours over them can break the running session.
+NOT_ON_COLAB = {"jupyterlab", "ipykernel", "nbclient", "nbformat", "jupyter-server-proxy"}
+TEMPLATE = """\
+# On Google Colab only: fetch the workbook and install what it needs (about half a minute).
+# Anywhere else (JupyterLab, a JupyterHub, Binder) this cell does nothing.
+try:
+    import google.colab
+except ImportError:
+    pass
+else:
+    import os, sys
+    !test -d {clone} || git clone --quiet --depth 1 {url} {clone}
+    !{{sys.executable}} -m pip install --quiet --no-deps --editable {clone}
+    !{{sys.executable}} -m pip install --quiet {requirements}
+    sys.path.insert(0, "{clone}")  # this kernel started before the install
+    os.chdir("{clone}/notebooks")"""
+
+
+def cell_source(pyproject):
+    """Return the Colab cell's source for the project described by ``pyproject`` (its text)."""
+    project = tomllib.loads(pyproject)["project"]
+    wanted = [r for r in project["dependencies"] if _name(r) not in NOT_ON_COLAB]
+    return TEMPLATE.format(
+        clone=CLONE,
+        url=project["urls"]["Repository"],
+        requirements=" ".join(f'"{r}"' if re.search(r"[<>=!~;\[ ]", r) else r for r in wanted),
+    )
+
+
+def _name(requirement):
+    """Return a requirement's normalized project name: ``Flask-SQLAlchemy>=3.1`` → ``flask-sqlalchemy``."""
+    return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9_.\-]+)", requirement).group(1)).lower()
+
+
+def place(nb, source):
+    """Put the Colab cell right after the title cell, or update it there; return whether nb changed."""
+    cells = nb.cells
+    found = [i for i, cell in enumerate(cells) if cell.get("id") == CELL_ID]
+    if found == [1] and cells[1].source == source:
+        return False
+    if found:
+        cell = cells.pop(found[0])
+        cell.source = source
+    else:
+        cell = new_code_cell(source, id=CELL_ID)
+    cells.insert(1, cell)
+    _renumber(nb)
+    return True
+
+
+def _renumber(nb):
+    """Number a recorded notebook's code cells 1, 2, … again, as a fresh Run All would."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    if any(cell.execution_count for cell in code):
+        for count, cell in enumerate(code, start=1):
+            cell.execution_count = count
+            for output in cell.outputs:
+                if output.output_type == "execute_result":
+                    output.execution_count = count
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; fail if a notebook is out of date")
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    source = cell_source((ROOT / "pyproject.toml").read_text())
+    stale = []
+    for path in args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if place(nb, source):
+            stale.append(path)
+            if not args.check:
+                nbformat.write(nb, path)
+    verb = "out of date" if args.check else "updated"
+    for path in stale:
+        print(f"{verb}: {Path(path).resolve().relative_to(ROOT)}")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
