@@ -1,15 +1,19 @@
-"""Chapter 01: one route, ``GET /`` answers ``Hello there!``."""
+"""Chapter 01: the classic hello.py, one route: ``GET /`` answers ``Hello there!``."""
+
+import re
+from pathlib import Path
 
 import pytest
 import requests
 from support import flask_cli
 
 from tourapp.chapters import hello
+from tourapp.terminal import flask_run_banner
 
 
 @pytest.fixture
 def client():
-    return hello.create_app({"TESTING": True}).test_client()
+    return hello.app.test_client()  # the classic module-level app: the tests only read from it
 
 
 def test_index_says_hello(client):
@@ -43,4 +47,20 @@ def test_over_a_real_socket(live):
 def test_flask_cli_knows_the_app():
     # `flask --app tourapp.chapters.hello run` finds the app; `routes` proves it without a port.
     out = flask_cli("tourapp.chapters.hello", "routes")
-    assert "index" in out and "GET" in out
+    assert "hello" in out and "GET" in out
+
+
+def test_it_is_the_classic_five_lines():
+    # test that chapter 01 shows the app every tutorial starts from: a module-level app, @app.route
+    source = Path(hello.__file__).read_text(encoding="utf-8")
+    assert "app = Flask(__name__)" in source and '@app.route("/")' in source
+    assert "def create_app" not in source
+    assert [rule.rule for rule in hello.app.url_map.iter_rules()] == ["/static/<path:filename>", "/"]
+
+
+def test_flask_run_prints_its_banner_with_the_warning_and_stops():
+    out = flask_run_banner("tourapp.chapters.hello")
+    assert " * Serving Flask app 'tourapp.chapters.hello'" in out
+    assert "WARNING: This is a development server. Do not use it in a production deployment." in out
+    assert re.search(r"^ \* Running on http://127\.0\.0\.1:\d+$", out, re.M)
+    assert out.rstrip().endswith("Press CTRL+C to quit")

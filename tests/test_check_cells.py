@@ -9,11 +9,11 @@ from support import kernel_manager
 from tourapp.exercises import MIMETYPE, Result, results_in
 from tourapp.paths import ROOT
 
-SETUP = "from tourapp import check\nfrom tourapp.chapters import hello"
-RIGHT = 'def shout_app():\n    app = hello.create_app()\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'
-UNCLOSED = 'def shout_app():\n    app = hello.create_app()\n    print("almost"\n    return app'
+SETUP = "from tourapp import check\nfrom flask import Flask"
+RIGHT = 'def shout_app():\n    app = Flask(\"shout\")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'
+UNCLOSED = 'def shout_app():\n    app = Flask(\"shout\")\n    print("almost"\n    return app'
 RAISING = RIGHT + "\nshout_app.checked = undefined_name"
-SPINNING = 'def shout_app():\n    app = hello.create_app()\n    @app.get("/shout")\n    def shout():\n        while True:\n            pass\n    return app'
+SPINNING = 'def shout_app():\n    app = Flask(\"shout\")\n    @app.get("/shout")\n    def shout():\n        while True:\n            pass\n    return app'
 CPU = "import time\nbefore = time.process_time()\ntime.sleep(1)\nprint(f'{time.process_time() - before:.1f}')"
 CHECK = 'check("01.1")'
 

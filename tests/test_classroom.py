@@ -21,9 +21,11 @@ from tourapp.paths import ROOT
 from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-_CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
+# A check cell grades the learner's answer: check("NN.k") alone. A cell that hands the check an
+# app of its own (01 shows what a wrong answer looks like) is a demonstration, not an exercise.
+_CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d\d\.\d+)["']\s*\)\s*$""", re.MULTILINE)
 _SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION", re.MULTILINE | re.DOTALL)
-grown = partial(grown_from, hello.create_app)  # a factory of the hello app with one more route
+grown = partial(grown_from, lambda config=None: Flask("shout"))  # 01's answers start from a new Flask app
 
 
 def shout_right():
@@ -79,7 +81,7 @@ def factory_raises():
 
 
 def factory_forgets_return():
-    hello.create_app()
+    Flask("forgetful")
 
 
 @pytest.mark.parametrize(
@@ -170,7 +172,7 @@ def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
     solved = "".join(cell.source for cell in nb.cells if _SOLUTION.search(cell.source))
     for exercise in expected:  # each has a solution, in the function its check looks for
         assert f"def {get(exercise).name}()" in solved
-    recorded = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
+    recorded = [r for cell in nb.cells if _CHECK_CALL.search(cell.source) for r in results_in(cell.get("outputs", []))]
     assert [(r.exercise, r.status) for r in recorded] == [(exercise, "passed") for exercise in expected]
 
 
@@ -230,7 +232,7 @@ def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path,
     nb = student_edition(nbformat.read(path, as_version=4), f"notebooks/{path.name}")
     # allow_errors=False: like "Run All" in Jupyter, the first cell that raises would stop the run.
     NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
-    results = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
+    results = [r for cell in nb.cells if _CHECK_CALL.search(cell.source) for r in results_in(cell.get("outputs", []))]
     assert [r.exercise for r in results] == [ex.id for ex in for_chapter(path.name[:2])]
     for result in results:
         assert result.status == "not done", str(result)

@@ -103,7 +103,7 @@ EXPECTED = [
     ("partly", "01.2", "0", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status"),
     ("partly", "01.3", "0", "not done yet"),
     # test that a notebook that raises is graded on, and the first error is named
-    ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 2"),
+    ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 3"),
     ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
     # test that an endless loop is stopped at the time limit
     ("loop", "01.1", "0", "not reached: cell 4 (import os, subprocess) ran past the 8 s limit"),

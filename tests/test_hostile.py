@@ -11,6 +11,7 @@ import re
 import socket
 
 import pytest
+from flask import Flask
 
 from tourapp import serve
 from tourapp.chapters import (
@@ -198,7 +199,8 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
         assert "Debugged" not in type(server._httpd.app).__name__  # no debugger middleware around it
     # test that FLASK_DEBUG=1 in the kernel's environment still serves without debug mode
     monkeypatch.setenv("FLASK_DEBUG", "1")
-    app = hello.create_app()
+    app = Flask("tourapp.chapters.hello")  # created while FLASK_DEBUG=1 is set
+    app.add_url_rule("/", "hello", lambda: "Hello there!")
     assert app.debug is True
     with serve(app) as server:
         assert app.debug is False

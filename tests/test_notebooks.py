@@ -67,7 +67,9 @@ def test_recorded_top_to_bottom_with_no_errors_and_nothing_skipped(path):
 def test_chapter_has_its_module_and_test_file_and_shows_the_real_code(path):
     module_name = re.search(r"`(tourapp\.chapters\.\w+)`", readme_row(path)).group(1)
     module = importlib.import_module(module_name)
-    assert callable(module.create_app) and module.app is not None
+    assert module.app is not None
+    # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory
+    assert path.name.startswith("01-") or callable(module.create_app)
     assert len(list((ROOT / "tests").glob(f"test_{path.name[:2]}_*.py"))) == 1, "one test file per chapter"
     sources = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "code")
     assert "show_code(" in sources, "the notebook shows the chapter's code from its module, never a copy"

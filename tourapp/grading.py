@@ -31,7 +31,9 @@ from .exercises.expect import describe
 __all__ = ["Graded", "grade"]
 
 _KERNELS = set()  # the kernel managers of the notebooks running now
-_CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d)\.(\d+)["']""")
+# The cell that grades an exercise: check("NN.k") alone. A check handed an app of its own
+# (check("01.1", first_try), 01's demonstration of a wrong answer) grades nothing of the student's.
+_CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d\d)\.(\d+)["']\s*\)\s*$""", re.MULTILINE)
 
 
 @dataclass
@@ -198,9 +200,10 @@ def _collect(nb, graded):
         if error is not None and graded.first_error is None:
             graded.first_error = (index, _cell(nb, index, f"raising {raised}"))
         ran = cell.execution_count is not None or cell.outputs
-        for chapter, number in _CHECK_CALL.findall(cell.source):
+        checks = _CHECK_CALL.findall(cell.source)
+        for chapter, number in checks:
             graded.check_cells[f"{chapter}.{number}"] = (index, raised if ran else None)
-        for result in results_in(cell.outputs):
+        for result in results_in(cell.outputs) if checks else ():
             graded.results[result.exercise] = result
 
 
