@@ -16,6 +16,8 @@ import time
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tourapp.proxy import behind_proxy
+
 __all__ = ["Server", "serve", "stop_all"]
 
 _lock = threading.Lock()
@@ -40,7 +42,7 @@ class Server:
         self.app = app
         self._key = key
         try:
-            self._httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+            self._httpd = make_server("127.0.0.1", 0, behind_proxy(app), threaded=True, request_handler=_QuietHandler)
         except SystemExit as exc:  # Werkzeug exits on bind errors; a cell should get an exception
             raise OSError("could not bind a free port on 127.0.0.1") from exc
         self.port = self._httpd.server_port
