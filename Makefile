@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+HUB_STAMP := $(VENV)/.hub-stamp
 
-.PHONY: lab test test-all record student bench clean
+.PHONY: lab test test-all record student bench hub-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -20,7 +21,7 @@ lab: $(STAMP)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP)
+test: $(STAMP) $(HUB_STAMP)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
@@ -42,6 +43,16 @@ student: $(STAMP)
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The real JupyterHub of tests/test_hub.py, both pinned in tools/hub: JupyterHub from PyPI into
+# .venv, its proxy from the npm registry into tools/hub/node_modules. Without npm the hub tests skip.
+hub-tools: $(HUB_STAMP)
+
+$(HUB_STAMP): $(STAMP) tools/hub/requirements.txt tools/hub/package-lock.json
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tools/hub/requirements.txt
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
+	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
