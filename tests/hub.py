@@ -48,14 +48,14 @@ c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = ["--allow-root", "--ServerApp.terminals_enabled=False"]
 c.Spawner.notebook_dir = {root!r}
 c.Spawner.default_url = "/lab"
-c.Spawner.start_timeout = 120
+c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 120
 # Many students at once (the class benchmark) must not be turned away while others spawn.
 c.JupyterHub.concurrent_spawn_limit = 0
 c.JupyterHub.services = [{{"name": "tester", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "tester",
-    "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users"],
+    "scopes": ["admin:users", "admin:servers", "admin:server_state", "access:servers", "list:users", "read:users"],
     "services": ["tester"],
 }}]
 """
