@@ -7,8 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 REPO2DOCKER := .tools/repo2docker/bin/repo2docker
+HUB_STAMP := $(VENV)/.hub-stamp
 
-.PHONY: lab test test-all record student bench clean
+.PHONY: lab test test-all record student bench hub-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -21,7 +22,7 @@ lab: $(STAMP)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP) $(REPO2DOCKER)
+test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
@@ -50,6 +51,16 @@ $(REPO2DOCKER):
 	@$(PYTHON) -m venv .tools/repo2docker && .tools/repo2docker/bin/python -m pip install --quiet \
 		--disable-pip-version-check 'jupyter-repo2docker==2026.4.0' \
 		|| echo "repo2docker could not be installed: tests/test_binder.py will be skipped"
+
+# The real JupyterHub of tests/test_hub.py, both pinned in tools/hub: JupyterHub from PyPI into
+# .venv, its proxy from the npm registry into tools/hub/node_modules. Without npm the hub tests skip.
+hub-tools: $(HUB_STAMP)
+
+$(HUB_STAMP): $(STAMP) tools/hub/requirements.txt tools/hub/package-lock.json
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tools/hub/requirements.txt
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
+	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -9,6 +9,7 @@ import http.client
 import json
 import re
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -86,6 +87,26 @@ TRAVERSALS = [
 FILE_ROUTES = [("send_file", "/files/"), ("send_file", "/download/"), ("static_files", "/static/"),
                ("templates", "/static/"), ("errors", "/static/")]
 
+# What jupyter-server-proxy would send, forged: only a plain path and http/https are believed.
+FORGED_HEADERS = [
+    "X-Forwarded-Prefix: //evil.example",
+    "X-Forwarded-Prefix: //evil.example/x",
+    "X-Forwarded-Prefix: http://evil.example/",
+    "X-Forwarded-Prefix: /\"><script>alert(1)</script>",
+    "X-Forwarded-Prefix: /%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+    "X-Forwarded-Prefix: /a%0d%0aSet-Cookie:%20evil=1",
+    "X-Forwarded-Prefix: /a\r\n Set-Cookie: evil=1",  # a folded header line: CR LF inside the value
+    "X-Forwarded-Prefix: /user/../../evil.example",
+    "X-Forwarded-Prefix: /user/%2e%2e/%2e%2e",
+    "X-Forwarded-Prefix: /a, //evil.example",
+    "X-Forwarded-Host: evil.example",
+    "X-Forwarded-Host: evil.example\r\nX-Forwarded-Prefix: /user/ada/proxy/1",
+    "X-Forwarded-Proto: https://evil.example/",
+    "X-Forwarded-Proto: javascript",
+    "X-Forwarded-Proto: <script>alert(1)</script>",
+    "X-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Prefix: /ok",
+]
+
 # (chapter, method, target, extra headers, body, allowed statuses, what the body must not hold)
 CASES = [
     # a 308 only merges doubled slashes (checked below: it stays inside the folder)
@@ -140,6 +161,12 @@ CASES = [
     ("responses", "GET", "/users/%c3%28", (), b"", {200, 404}, []),
     ("templates", "GET", "/greet/%ed%a0%80/", (), b"", {200, 404}, []),
     ("cities", "GET", "/cities/%ff", (), b"", {404}, []),
+    # forged proxy headers from another process on the host: they may change this response's
+    # own paths, never send the browser to another host or put markup into the page
+    *[(app, "GET", target, (header,), b"", statuses, ["evil.example", "<script", "<img src=x"])
+      for app, target, statuses in [("templates", "/greet/Lucia/", {200}), ("errors", "/nowhere", {404}),
+                                    ("path_params", "/greet/Robert", {308}), ("static_files", "/static//sid.jpg", {308})]
+      for header in FORGED_HEADERS],
 ]
 
 
@@ -149,7 +176,11 @@ def test_hostile_request_gets_a_clear_answer(servers, chapter, method, target, h
     before = cities_count(servers["cities"])
     status, response_headers, text = send(server, method, target, headers, body)
     assert status in statuses, f"{method} {target[:80]} -> {status}: {text[:300]}"
-    if status == 308:
+    location = response_headers.get("Location")
+    if location is not None:
+        # test that a redirect never names another host, not even as "//host" (a forged header's aim)
+        assert not location.startswith("//") and urlsplit(location).hostname in (None, "127.0.0.1"), location
+    if status == 308 and not any("X-Forwarded" in header for header in headers):
         prefix = target[: target.index("/", 1) + 1]
         assert response_headers["Location"].split("127.0.0.1", 1)[-1].startswith(prefix)
         assert ".." not in response_headers["Location"]
@@ -197,6 +228,7 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
         assert server._httpd.socket.getsockname()[0] == "127.0.0.1"
         assert server.app.debug is False
         assert "Debugged" not in type(server._httpd.app).__name__  # no debugger middleware around it
+        assert server._httpd.app.wrapped.app is server.app  # only the Allow order and the proxy prefix around it
     # test that FLASK_DEBUG=1 in the kernel's environment still serves without debug mode
     monkeypatch.setenv("FLASK_DEBUG", "1")
     app = Flask("tourapp.chapters.hello")  # created while FLASK_DEBUG=1 is set

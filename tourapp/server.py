@@ -20,6 +20,7 @@ import uuid
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from . import platforms
+from .proxy import behind_proxy
 
 __all__ = ["Server", "serve", "stop_all"]
 
@@ -49,7 +50,7 @@ class Server:
         listener = _listen(port)
         try:
             self._httpd = make_server(
-                "127.0.0.1", 0, _sorted_allow(app), threaded=True, request_handler=_QuietHandler,
+                "127.0.0.1", 0, _sorted_allow(behind_proxy(app)), threaded=True, request_handler=_QuietHandler,
                 fd=listener.fileno(),
             )
         finally:
