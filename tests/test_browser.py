@@ -154,3 +154,45 @@ def test_cities_chart_renders_with_its_bars(live, page, tmp_path):
     assert "New York" in widest["label"]
     text = page.locator("svg").text_content()
     assert all(city in text for city in CITIES)
+
+
+def test_forms_sign_log_in_and_out_and_refuse_a_post_without_token(live, page):
+    forms = e2e.need_module("forms")
+    url = live(forms.create_app())
+    page.goto(f"{url}/guestbook")
+    # test that a form with an error comes back with the error and what was typed
+    page.fill("input[name=name]", "<b>Ann</b>")
+    page.click("button:has-text('Sign')")
+    assert page.locator(".error").inner_text() == "Please write a message."
+    assert page.input_value("input[name=name]") == "<b>Ann</b>"
+    # test that a complete entry redirects to the guestbook, which flashes thanks once
+    page.fill("textarea[name=message]", "Hello from Chromium")
+    page.click("button:has-text('Sign')")
+    assert page.url == f"{url}/guestbook"
+    assert page.locator(".flash").inner_text() == "Thank you for signing, <b>Ann</b>!"
+    assert page.locator("main b, main li b b").count() == 1  # the name's markup stayed text
+    e2e.screenshot(page, "12-forms-signed")
+    page.reload()
+    assert page.locator(".flash").count() == 0
+    # test that logging in goes back to the page that asked for it, and logging out forgets the user
+    page.goto(f"{url}/account")
+    assert page.url == f"{url}/login?next=/account"
+    page.fill("input[name=username]", "ada")
+    page.fill("input[name=password]", "lovelace")
+    page.click("button:has-text('Log in')")
+    assert page.url == f"{url}/account"
+    assert "You are ada." in page.locator("main").inner_text()
+    e2e.screenshot(page, "12-forms-logged-in")
+    page.click("button:has-text('Log out')")
+    assert page.locator(".flash").inner_text() == "Logged out."
+    assert page.locator("nav").inner_text().startswith("Log in")
+    # test that the same form posted without its hidden token is refused with 400
+    page.goto(f"{url}/guestbook")
+    page.evaluate("document.querySelector('input[name=csrf_token]').remove()")
+    page.fill("input[name=name]", "Mallory")
+    page.fill("textarea[name=message]", "no token")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("button:has-text('Sign')")
+    assert posted.value.status == 400
+    assert "The CSRF token is missing." in page.locator("body").inner_text()
+    e2e.screenshot(page, "12-forms-no-token")

@@ -171,7 +171,7 @@ def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
     assert _check_ids(nb) == expected
     solved = "".join(cell.source for cell in nb.cells if _SOLUTION.search(cell.source))
     for exercise in expected:  # each has a solution, in the function its check looks for
-        assert f"def {get(exercise).name}()" in solved
+        assert f"def {get(exercise).name}(" in solved
     recorded = [r for cell in nb.cells if _CHECK_CALL.search(cell.source) for r in results_in(cell.get("outputs", []))]
     assert [(r.exercise, r.status) for r in recorded] == [(exercise, "passed") for exercise in expected]
 

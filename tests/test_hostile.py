@@ -18,6 +18,7 @@ from tourapp import serve
 from tourapp.chapters import (
     cities,
     errors,
+    forms,
     hello,
     movies,
     path_params,
@@ -33,6 +34,7 @@ CHAPTERS = {
     "hello": hello, "query_params": query_params, "path_params": path_params,
     "responses": responses, "send_file": send_file, "movies": movies,
     "templates": templates, "static_files": static_files, "errors": errors, "cities": cities,
+    "forms": forms,
 }
 # Text that only files outside the served folders contain: seeing it means a traversal worked.
 OUTSIDE = ["[build-system]", "root:x:0:0", "INSERT INTO cities", "def create_app"]
@@ -190,7 +192,7 @@ def test_hostile_request_gets_a_clear_answer(servers, chapter, method, target, h
         # test that echoed markup comes back escaped: no live tag a browser would act on
         assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text
     # test that CR/LF in input never splits a header
-    assert "Set-Cookie" not in response_headers and "X-Injected" not in response_headers
+    assert "X-Injected" not in response_headers and ("Set-Cookie" not in response_headers or chapter == "forms")
     # test that a request which should not write leaves the database as it was
     assert cities_count(servers["cities"]) == before
 
@@ -212,6 +214,61 @@ def test_every_wrong_method_gets_405_with_allow(servers, chapter, method, url):
     status, headers, _ = send(servers[chapter], method, url)
     assert status == 405, f"{method} {url} -> {status}"
     assert "GET" in headers["Allow"] or "POST" in headers["Allow"]
+
+
+def _form_session(server):
+    """GET the guestbook like a browser: return (session cookie header, CSRF token)."""
+    status, headers, body = send(server, "GET", "/guestbook")
+    assert status == 200
+    cookie = headers["Set-Cookie"].split(";")[0]
+    return cookie, re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+
+
+FORM = "Content-Type: application/x-www-form-urlencoded"
+# (case, target, body with {token}, use the cookie, allowed statuses, what the page must hold)
+FORM_CASES = [
+    ("over-long name", "/guestbook", "csrf_token={token}&name=" + "a" * 5000 + "&message=hi", True, {400}, "at most 40"),
+    ("over-long body", "/guestbook", "csrf_token={token}&name=x&message=" + "m" * 20_000, True, {400, 413}, ""),
+    ("missing fields", "/guestbook", "csrf_token={token}", True, {400}, "Please give your name."),
+    ("markup in fields", "/guestbook", "csrf_token={token}&name=%3Cscript%3Ealert(1)%3C/script%3E&message=", True, {400}, "&lt;script&gt;"),
+    ("markup flashed", "/guestbook", "csrf_token={token}&name=%3Cimg%20src=x%20onerror=alert(1)%3E&message=hi", True, {302}, ""),
+    ("no CSRF token", "/guestbook", "name=x&message=hi", True, {400}, "CSRF token is missing"),
+    ("foreign CSRF token", "/guestbook", "csrf_token={token}&name=x&message=hi", False, {400}, "CSRF session token is missing"),
+    ("forged CSRF token", "/guestbook", "csrf_token=IjAwMCI.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb&name=x&message=hi", True, {400}, "CSRF token is invalid"),
+    ("open redirect", "/login?next=https://evil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
+    ("open redirect //", "/login?next=//evil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
+    ("open redirect \\", "/login?next=/%5Cevil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
+    ("markup in log-in name", "/login", "csrf_token={token}&username=%3Cb%3Ebold&password=x", True, {400}, "&lt;b&gt;bold"),
+]
+
+
+@pytest.mark.parametrize(("case", "target", "body", "with_cookie", "statuses", "shown"), FORM_CASES, ids=[c[0] for c in FORM_CASES])
+def test_hostile_form_posts_get_a_clear_answer(servers, case, target, body, with_cookie, statuses, shown):
+    server = servers["forms"]
+    cookie, token = _form_session(server)
+    headers = [FORM, f"Cookie: {cookie}"] if with_cookie else [FORM]
+    status, response_headers, text = send(server, "POST", target, headers, body.format(token=token).encode())
+    assert status in statuses, f"{case}: {status} {text[:300]}"
+    assert shown in text
+    assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text
+    if status == 302:  # test that a redirect never leaves the site
+        assert response_headers["Location"].startswith("/") and not response_headers["Location"].startswith(("//", "/\\"))
+        # and that the flashed markup on the next page is escaped
+        next_cookie = response_headers["Set-Cookie"].split(";")[0]
+        status, _, page = send(server, "GET", "/guestbook", [f"Cookie: {next_cookie}"])
+        assert status == 200 and "<img src=x" not in page and "<script>alert" not in page
+
+
+@pytest.mark.parametrize("cookie", [
+    "session=eyJ1c2VyIjoiYWRhIn0",  # unsigned data that says user=ada
+    "session=eyJ1c2VyIjoiYWRhIn0.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb",  # a made-up signature
+    "session=.eJyrVkotLs4szlOyUlBKTEksS1XSUUpKLMnMz1MqzszNT0ksSdVRSsrPz1aqBQD1Aw4N.xx.yy",
+    "session=" + "A" * 3000,
+])
+def test_forged_or_tampered_session_cookie_is_no_session(servers, cookie):
+    # test that /account, which needs a logged-in user, sends the bearer of a bad cookie to log in
+    status, headers, _ = send(servers["forms"], "GET", "/account", [f"Cookie: {cookie}"])
+    assert status == 302 and headers["Location"] == "/login?next=/account"
 
 
 def test_the_table_is_big_enough():

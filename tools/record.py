@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import conftest  # noqa: E402,F401  (the same kernel environment as the tests: hash seed, no hub prefix)
 from support import sanitize, sanitizers  # noqa: E402  (the masks nbval applies)
-_PLACEHOLDER = re.compile(r"<(date|etag|version|port)>")
+_PLACEHOLDER = re.compile(r"<(date|etag|version|port|signed)>")
 _SRCDOC = re.compile(r'srcdoc="[^"]*"')
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 

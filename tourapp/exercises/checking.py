@@ -99,9 +99,12 @@ def run(exercise_id, app=_MISSING):
         broken = "".join(f" Could not load {name}: {why}." for name, why in BROKEN.items())
         return Result(exercise_id, "unknown exercise", "failed", f"there is no exercise {exercise_id} (this chapter has: {known}).{broken}")
     try:
-        flask_app = _build(exercise, app)
-        with _served(flask_app) as probe:
-            exercise.check(probe)
+        if exercise.kind == "test":  # the learner wrote a test: the check runs it, no server needed
+            exercise.check(_test_function(exercise, app))
+        else:
+            flask_app = _build(exercise, app)
+            with _served(flask_app) as probe:
+                exercise.check(probe)
     except NotDone as exc:
         return Result(exercise.id, exercise.title, "not done", f"not done yet: {exc}")
     except Miss as exc:
@@ -136,6 +139,15 @@ def _build(exercise, obj):
     if not isinstance(app, Flask):
         raise Miss(f"{name}() returned {_kind(app)}, expected a Flask app: does it end with `return app`?")
     return app
+
+
+def _test_function(exercise, obj):
+    """Return the learner's test function, or raise NotDone or Miss when there is none to run."""
+    if obj is _MISSING:
+        raise NotDone(f"`{exercise.name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+    if not callable(obj):
+        raise Miss(f"`{exercise.name}` is {_kind(obj)}, expected a test function.")
+    return obj
 
 
 @contextmanager

@@ -28,6 +28,9 @@ class Exercise:
     name: str  # the function the learner's exercise cell defines, e.g. "shout_app"
     goal: str  # one sentence a passing check prints, e.g. "GET /shout answers 'HELLO THERE!'"
     check: Callable  # check(probe): raises expect.Miss or expect.NotDone unless the app is right
+    # "app": the learner builds an app and the check serves it; "test": the learner writes a
+    # test function and the check runs it against a right app and broken ones (chapter 13).
+    kind: str = "app"
 
     @property
     def chapter(self):
@@ -35,13 +38,13 @@ class Exercise:
         return self.id.partition(".")[0]
 
 
-def exercise(id, title, *, name, goal):
+def exercise(id, title, *, name, goal, kind="app"):
     """Register the decorated function as the check of exercise ``id``."""
 
     def register(check):
         if id in _EXERCISES and _EXERCISES[id].check.__qualname__ != check.__qualname__:
             raise ValueError(f"exercise {id} is defined twice")
-        _EXERCISES[id] = Exercise(id, title, name, goal, check)
+        _EXERCISES[id] = Exercise(id, title, name, goal, check, kind)
         return check
 
     return register
