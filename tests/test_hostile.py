@@ -16,12 +16,12 @@ from tourapp import serve
 from tourapp.chapters import (
     cities,
     errors,
+    files,
     hello,
     movies,
     path_params,
     query_params,
     responses,
-    send_file,
     static_files,
     templates,
 )
@@ -29,7 +29,7 @@ from tourapp.paths import ROOT
 
 CHAPTERS = {
     "hello": hello, "query_params": query_params, "path_params": path_params,
-    "responses": responses, "send_file": send_file, "movies": movies,
+    "responses": responses, "files": files, "movies": movies,
     "templates": templates, "static_files": static_files, "errors": errors, "cities": cities,
 }
 # Text that only files outside the served folders contain: seeing it means a traversal worked.
@@ -82,7 +82,7 @@ TRAVERSALS = [
     "....//....//pyproject.toml",
     "%c0%ae%c0%ae/%c0%ae%c0%ae/pyproject.toml",
 ]
-FILE_ROUTES = [("send_file", "/files/"), ("send_file", "/download/"), ("static_files", "/static/"),
+FILE_ROUTES = [("files", "/files/"), ("files", "/download/"), ("static_files", "/static/"),
                ("templates", "/static/"), ("errors", "/static/")]
 
 # (chapter, method, target, extra headers, body, allowed statuses, what the body must not hold)
