@@ -72,7 +72,8 @@ def show_code(obj, *, fold=False):
         listing = f"{fence}{_LANGUAGES.get(path.suffix, '')}\n{source.rstrip()}\n{fence}"
         if fold:  # a listing the prose explains in words: there to read, not in the way
             lines = source.rstrip().count("\n") + 1
-            display(Markdown(f"<details><summary><code>{name}</code> · {lines} lines</summary>\n\n{listing}\n\n</details>"))
+            summary = f"<summary><code>{name}</code> · {lines} lines</summary>"
+            display(Markdown(f"<details>{summary}\n\n{listing}\n\n</details>"))
         else:
             display(Markdown(f"`{name}`\n\n{listing}"))
     else:
