@@ -1,18 +1,14 @@
-"""Chapter 10: the tutorial's cities in SQLite, a JSON API that refuses bad input, and a chart."""
+"""Chapter 10: the tutorial's cities in SQLite: GET /cities exactly, one city by id, JSON errors, flask init-db."""
 
 import hashlib
 import os
-import random
 import sqlite3
 import subprocess
 import tempfile
-import threading
-import xml.etree.ElementTree as ET
 
 import pytest
-import requests
-from flask import abort, request
-from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder, run_check
+from flask import abort
+from support import MISSING, flask_cli, from_notebook, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import cities
@@ -32,8 +28,6 @@ TUTORIAL = [
 ]
 # data/cities.sql exactly as the tutorial gives it (TRANSCRIPT.md); nothing may change it.
 CITIES_SQL_SHA256 = "8a235d95e7d0958e612a5aac1ea318ca1d1099727592fd1e5037d2f7e2edb040"
-SVG = "{http://www.w3.org/2000/svg}"
-
 
 @pytest.fixture
 def db_path(tmp_path):
@@ -75,8 +69,8 @@ def test_cities_answers_the_tutorials_json(client):
     [
         ("/cities/1", 200, TUTORIAL[0]),  # test that one city comes by its id
         ("/cities/8", 200, TUTORIAL[7]),
-        ("/cities/9", 404, {"error": "Not Found", "problem": "no city has id 9"}),  # test unknown ids are JSON 404s
-        ("/cities/0", 404, {"error": "Not Found", "problem": "no city has id 0"}),
+        ("/cities/9", 404, {"code": 404, "description": "no city has id 9", "name": "Not Found"}),  # test JSON 404s
+        ("/cities/0", 404, {"code": 404, "description": "no city has id 0", "name": "Not Found"}),
         ("/cities/99999999999999999999", 404, None),  # test that an id beyond 64 bits is a 404, not an overflow
         ("/cities/-1", 404, None),  # test that ids that are not whole numbers match no route
         ("/cities/abc", 404, None),
@@ -90,208 +84,28 @@ def test_one_city(client, path, status, body):
     if body is not None:
         assert response.get_json() == body
     else:
-        assert response.get_json()["error"] == "Not Found"
+        assert response.get_json()["name"] == "Not Found"
 
 
-@pytest.mark.parametrize(
-    ("query", "ids", "meta"),
-    [
-        # test that pages cut the id-ordered list, with links to their neighbours
-        ("page=1&per_page=3", [1, 2, 3], {"page": 1, "pages": 3, "prev": None, "next": "/cities?page=2&per_page=3"}),
-        ("page=2&per_page=3", [4, 5, 6],
-         {"page": 2, "pages": 3, "prev": "/cities?page=1&per_page=3", "next": "/cities?page=3&per_page=3"}),
-        ("page=3&per_page=3", [7, 8], {"page": 3, "pages": 3, "prev": "/cities?page=2&per_page=3", "next": None}),
-        ("page=4&per_page=3", [], {"page": 4, "pages": 3, "next": None}),  # test that past the end is empty, not 404
-        ("per_page=100", list(range(1, 9)), {"page": 1, "pages": 1, "per_page": 100}),  # test the largest page
-        ("page=1", list(range(1, 9)), {"per_page": 20, "total": 8}),  # test the default page size
-    ],
-)
-def test_pagination(client, query, ids, meta):
-    response = client.get(f"/cities?{query}")
-    assert response.status_code == 200
-    body = response.get_json()
-    assert [city["id"] for city in body["cities"]] == ids
-    assert body["total"] == 8
-    assert meta.items() <= body.items()
-
-
-@pytest.mark.parametrize(
-    ("query", "field"),
-    [
-        # test that nonsense paging is a 400 naming the parameter, never a silent default
-        ("per_page=0", "per_page"),
-        ("per_page=101", "per_page"),  # test that per_page is bounded
-        ("per_page=-1", "per_page"),
-        ("per_page=abc", "per_page"),
-        ("per_page=1.5", "per_page"),
-        ("per_page=", "per_page"),
-        ("per_page=+3", "per_page"),
-        ("per_page=%D9%A3", "per_page"),  # an Arabic-Indic digit three, which int() would accept
-        ("per_page=99999999999999999999", "per_page"),
-        ("page=0", "page"),
-        ("page=x&per_page=3", "page"),
-        ("page=1000001", "page"),
-        ("page=99999999999999999999999", "page"),  # test that a huge page cannot overflow the OFFSET
-    ],
-)
-def test_bad_pagination_is_a_400(client, query, field):
-    response = client.get(f"/cities?{query}")
-    assert response.status_code == 400
-    body = response.get_json()
-    assert body["field"] == field
-    assert "whole number" in body["problem"]
-
-
-def test_post_creates_a_city_with_201_and_location(client, db_path):
-    response = client.post("/cities", json={"name": "Košice", "population": 229000})
-    assert response.status_code == 201
-    assert response.get_json() == {"id": 9, "name": "Košice", "population": 229000}
-    assert response.headers["Location"] == "/cities/9"
-    assert client.get(response.headers["Location"]).get_json() == response.get_json()
-    assert rows(db_path) == TUTORIAL + [{"id": 9, "name": "Košice", "population": 229000}]
-
-
-BAD_INPUT = [
-    # test that each kind of bad input is a 400 naming the field and the problem
-    (dict(data='{"name": "Oslo", "population": 709000', content_type="application/json"), "body", "not valid JSON"),
-    (dict(data="", content_type="application/json"), "body", "not valid JSON"),
-    (dict(data=b'{"name": "\xff", "population": 1}', content_type="application/json"), "body", "not valid JSON"),
-    (dict(data="[" * 3000 + "]" * 3000, content_type="application/json"), "body", "not valid JSON"),  # too deep
-    (dict(data='{"name": "Oslo", "population": 1}', content_type="text/plain"), "Content-Type", "application/json"),
-    (dict(data="name=Oslo&population=709000", content_type="application/x-www-form-urlencoded"),
-     "Content-Type", "application/json"),
-    (dict(data='{"name": "Oslo", "population": 1}'), "Content-Type", "not missing"),
-    (dict(json=["Oslo", 709000]), "body", "not an array"),
-    (dict(json="Oslo"), "body", "not a string"),
-    (dict(json=709000), "body", "not a number"),
-    (dict(data="null", content_type="application/json"), "body", "not null"),
-    (dict(json={}), "name", "is missing"),
-    (dict(json={"population": 709000}), "name", "is missing"),
-    (dict(json={"name": "Oslo"}), "population", "is missing"),
-    (dict(json={"name": "Oslo", "population": 709000, "id": 3}), "id", "not a field"),
-    (dict(json={"name": 42, "population": 709000}), "name", "must be a string, not a number"),
-    (dict(json={"name": None, "population": 709000}), "name", "not null"),
-    (dict(json={"name": ["Oslo"], "population": 709000}), "name", "not an array"),
-    (dict(json={"name": "", "population": 709000}), "name", "must not be empty"),
-    (dict(json={"name": "   ", "population": 709000}), "name", "must not be empty"),
-    (dict(json={"name": "x" * 256, "population": 709000}), "name", "at most 255 characters"),
-    (dict(json={"name": "Os\x00lo", "population": 709000}), "name", "control characters"),
-    (dict(json={"name": "Oslo\n", "population": 709000}), "name", "control characters"),
-    (dict(data='{"name": "\\ud800", "population": 1}', content_type="application/json"), "name", "control characters"),
-    (dict(json={"name": "Oslo", "population": "709000"}), "population", "not a string"),
-    (dict(json={"name": "Oslo", "population": True}), "population", "not true"),
-    (dict(json={"name": "Oslo", "population": False}), "population", "not false"),
-    (dict(json={"name": "Oslo", "population": 709000.5}), "population", "not 709000.5"),
-    (dict(json={"name": "Oslo", "population": 709000.0}), "population", "whole number"),
-    (dict(json={"name": "Oslo", "population": None}), "population", "not null"),
-    (dict(json={"name": "Oslo", "population": {"n": 1}}), "population", "not an object"),
-    (dict(data='{"name": "Oslo", "population": NaN}', content_type="application/json"), "population", "not NaN"),
-    (dict(json={"name": "Oslo", "population": -1}), "population", "must not be negative"),
-    (dict(json={"name": "Oslo", "population": 100_000_001}), "population", "at most 100000000"),
-    (dict(json={"name": "Oslo", "population": 2**64}), "population", "at most"),
-    (dict(data='{"name": "Oslo", "population": 1' + "0" * 5000 + "}", content_type="application/json"),
-     "body", "not valid JSON"),  # more digits than Python will turn into an int
-]
-
-
-@pytest.mark.parametrize(("kwargs", "field", "problem"), BAD_INPUT)
-def test_bad_input_is_a_400_and_writes_nothing(client, db_path, kwargs, field, problem):
-    response = client.post("/cities", **kwargs)
-    assert response.status_code == 400
+@pytest.mark.parametrize(("method", "path"), [("POST", "/cities"), ("DELETE", "/cities/1"), ("PUT", "/cities/1")])
+def test_wrong_methods_are_json_405s_in_chapter_09s_format(client, db_path, method, path):
+    response = client.open(path, method=method)
+    assert response.status_code == 405
     assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert body["error"] == "Bad Request"
-    assert body["field"] == field
-    assert problem in body["problem"]
+    assert response.get_json() == {
+        "code": 405, "description": "The method is not allowed for the requested URL.", "name": "Method Not Allowed",
+    }
+    assert "GET" in response.allow
+    # written by Flask's JSON provider, as chapter 09 writes it: compact, keys sorted, a newline
+    assert response.text.startswith('{"code":405,"description":') and response.text.endswith("}\n")
     assert rows(db_path) == TUTORIAL
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "kwargs", "status"),
-    [
-        ("PUT", "/cities/1", {"json": {"name": "x", "population": 1}}, 405),  # test wrong methods are JSON 405s
-        ("DELETE", "/cities", {}, 405),
-        ("POST", "/cities", {"json": {"name": "x" * 20000, "population": 1}}, 413),  # test huge bodies are refused
-        ("DELETE", "/cities/42", {}, 404),  # test that deleting a city that isn't there is a 404
-    ],
-)
-def test_other_errors_are_json_too(client, db_path, method, path, kwargs, status):
-    response = client.open(path, method=method, **kwargs)
-    assert response.status_code == status
-    assert response.mimetype == "application/json"
-    assert set(response.get_json()) == {"error", "problem"}
-    if status == 405:
-        assert "GET" in response.allow
-    assert rows(db_path) == TUTORIAL
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        # test that awkward names are stored and returned exactly as sent
-        "O'Fallon",
-        'The "Big" Apple',
-        "Robert'); DROP TABLE cities;--",
-        "1 OR 1=1",
-        "%; \\ _ ` --",
-        "<script>alert('x')</script>",
-        "Košice",
-        "Москва",
-        "東京",
-        "القاهرة",
-        "Zürich 🏔",
-        "Llanfair\u200dpwll",  # a zero-width joiner: invisible, but a letter-joining character, not a control
-        "x" * 255,  # the longest name allowed
-        " leading and trailing spaces ",
-    ],
-)
-def test_names_are_stored_verbatim(client, db_path, name):
-    created = client.post("/cities", json={"name": name, "population": 1000})
-    assert created.status_code == 201
-    city = {"id": 9, "name": name, "population": 1000}
-    assert created.get_json() == city
-    assert client.get("/cities/9").get_json() == city
-    assert client.get("/cities").get_json()["cities"] == TUTORIAL + [city]
-    assert rows(db_path)[-1] == city  # in the file itself, not just echoed back
-
-
-def test_delete_answers_204_and_the_city_is_gone(client, db_path):
-    response = client.delete("/cities/3")
-    assert response.status_code == 204
-    assert response.data == b""
-    assert "Content-Type" not in response.headers
-    assert client.get("/cities/3").status_code == 404
-    assert client.delete("/cities/3").status_code == 404
-    assert rows(db_path) == [c for c in TUTORIAL if c["id"] != 3]
-
-
-def test_chart_is_an_svg_bar_per_city_with_names_escaped(app, client):
-    tricky = "<b>&'\"</b>"  # short enough for the label to show it whole
-    client.post("/cities", json={"name": tricky, "population": 1000})
-    # Flask autoescapes .svg templates (since 2.2); the chart relies on it.
-    assert app.select_jinja_autoescape("cities_chart.svg")
-    response = client.get("/cities/chart.svg")
-    assert response.status_code == 200
-    assert response.mimetype == "image/svg+xml"
-    root = ET.fromstring(response.data)  # well-formed XML, or this raises
-    assert root.tag == f"{SVG}svg"
-    bars = root.findall(f"{SVG}g")
-    assert len(bars) == 9
-    assert len(root.findall(f".//{SVG}rect")) == 9
-    labels = [bar.find(f"{SVG}text").text for bar in bars]
-    assert labels[0] == "New York"  # largest first
-    assert tricky in labels  # the name arrives as text, not as markup
-    assert b"<b>" not in response.data and b"&lt;b&gt;&amp;" in response.data
-    widths = [float(bar.find(f"{SVG}rect").get("width")) for bar in bars]
-    assert widths == sorted(widths, reverse=True) and widths[0] == 340.0
-
-
-def test_chart_of_no_cities_is_still_an_svg(client):
-    for city in TUTORIAL:
-        assert client.delete(f"/cities/{city['id']}").status_code == 204
-    root = ET.fromstring(client.get("/cities/chart.svg").data)
-    assert root.findall(f"{SVG}g") == []
-    assert "No cities yet." in ET.tostring(root, encoding="unicode")
+def delete_all_rows(db_path):
+    """Empty the cities table straight in the file, as another program sharing it could."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM cities")
+    conn.close()
 
 
 def test_init_db_command_builds_and_rebuilds(app, db_path):
@@ -300,7 +114,9 @@ def test_init_db_command_builds_and_rebuilds(app, db_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"Built sqlite:///{db_path} from data/cities.sql: 8 cities.\n"
     assert rows(db_path) == TUTORIAL
-    app.test_client().post("/cities", json={"name": "Oslo", "population": 709000})
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO cities (name, population) VALUES ('Oslo', 709000)")
+    conn.close()
     assert len(rows(db_path)) == 9
     # test that init-db starts again from the tutorial's eight rows
     assert runner.invoke(args=["init-db"]).exit_code == 0
@@ -324,8 +140,8 @@ def test_first_use_builds_a_missing_or_empty_database(db_path, prepare):
 
 
 def test_first_use_keeps_a_table_whose_rows_were_all_deleted(client, db_path):
-    for city in TUTORIAL:
-        client.delete(f"/cities/{city['id']}")
+    assert client.get("/cities").status_code == 200  # builds the database
+    delete_all_rows(db_path)
     app = cities.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
     assert app.test_client().get("/cities").get_json() == {"cities": []}
 
@@ -359,77 +175,6 @@ def test_flask_cli_init_db_with_database_url(db_path):
     out = flask_cli("tourapp.chapters.cities", "init-db", env={"DATABASE_URL": f"sqlite:///{db_path}"})
     assert out == f"Built sqlite:///{db_path} from data/cities.sql: 8 cities.\n"
     assert rows(db_path) == TUTORIAL
-
-
-@pytest.mark.slow
-def test_concurrent_reads_and_writes_lose_nothing(live, app, db_path):
-    # test that 8 threads x 100 mixed requests against the threaded server give no errors
-    # and that every write they report is in the file afterwards
-    url = live(app)
-    threads, per_thread = 8, 100
-    errors, kept = [], []
-    start = threading.Barrier(threads)
-
-    def work(worker):
-        rng = random.Random(worker)
-        mine = []
-        with requests.Session() as http:
-            start.wait()
-            for i in range(per_thread):
-                op = rng.choice(("list", "list", "one", "page", "create", "create", "create", "delete"))
-                if op == "create":
-                    name = f"worker {worker} city {i}"
-                    r = http.post(f"{url}/cities", json={"name": name, "population": i}, timeout=60)
-                    ok = r.status_code == 201 and r.json()["name"] == name
-                    if ok:
-                        mine.append((r.json()["id"], name, i))
-                elif op == "delete" and mine:
-                    city_id = mine.pop(rng.randrange(len(mine)))[0]
-                    r = http.delete(f"{url}/cities/{city_id}", timeout=60)
-                    ok = r.status_code == 204
-                elif op == "one":
-                    r = http.get(f"{url}/cities/{rng.randint(1, 8)}", timeout=60)
-                    ok = r.status_code == 200
-                elif op == "page":
-                    r = http.get(f"{url}/cities", params={"page": 1, "per_page": 5}, timeout=60)
-                    ok = r.status_code == 200 and len(r.json()["cities"]) == 5
-                else:
-                    r = http.get(f"{url}/cities", timeout=60)
-                    ok = r.status_code == 200 and r.json()["cities"][:8] == TUTORIAL
-                if not ok:
-                    errors.append((worker, i, op, r.status_code, r.text[:200]))
-        kept.extend(mine)
-
-    pool = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-
-    assert errors == []
-    expected = TUTORIAL + [{"id": i, "name": n, "population": p} for i, n, p in sorted(kept)]
-    assert rows(db_path) == expected
-    assert requests.get(f"{url}/cities", timeout=60).json() == {"cities": expected}
-
-
-def test_racing_deletes_of_one_city_succeed_once(live, app, db_path):
-    # test that when 8 clients delete the same city at once, one gets 204 and the rest 404
-    url = live(app)
-    requests.get(f"{url}/cities", timeout=60)  # build the database before the race
-    start = threading.Barrier(8)
-    statuses = []
-
-    def delete():
-        start.wait()
-        statuses.append(requests.delete(f"{url}/cities/5", timeout=60).status_code)
-
-    pool = [threading.Thread(target=delete) for _ in range(8)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    assert sorted(statuses) == [204] + [404] * 7
-    assert rows(db_path) == [c for c in TUTORIAL if c["id"] != 5]
 
 
 def test_data_cities_sql_is_unchanged():
@@ -497,40 +242,6 @@ def by_name_plain_404(name):
     return db.first_or_404(db.select(City).filter_by(name=name)).serialize()
 
 
-def population_right(city_id, commit=True, exact=True):
-    city = db.get_or_404(City, city_id, description=f"no city has id {city_id}")
-    population = request.get_json().get("population")
-    ok = type(population) is int if exact else isinstance(population, int)
-    if not ok or population < 0:
-        abort(400, description="population must be a whole number, 0 or more")
-    city.population = population
-    if commit:
-        db.session.commit()
-    return city.serialize()
-
-
-def population_uncommitted(city_id):
-    return population_right(city_id, commit=False)
-
-
-def population_isinstance(city_id):
-    return population_right(city_id, exact=False)
-
-
-def population_unchecked(city_id):
-    city = db.get_or_404(City, city_id, description=f"no city has id {city_id}")
-    city.population = request.get_json()["population"]
-    db.session.commit()
-    return city.serialize()
-
-
-def population_session_get(city_id):
-    city = db.session.get(City, city_id)
-    city.population = request.get_json()["population"]
-    db.session.commit()
-    return city.serialize()
-
-
 def in_the_workbook():
     return cities.create_app()  # the default database, instance/cities.db
 
@@ -541,36 +252,26 @@ def in_the_workbook():
         # test that the notebook's solutions pass, and so do the same answers written here
         ("10.1", solution("biggest_app"), "passed", "GET /cities/biggest answers the most populous city"),
         ("10.2", solution("by_name_app"), "passed", "GET /cities/by-name/<name> answers"),
-        ("10.3", solution("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
         ("10.1", grown("GET", "/cities/biggest", biggest_right), "passed", "on every request"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_right), "passed", "none is called so"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "400 for a bad number"),
         # test that typical wrong answers fail with a hint that names the mistake
         ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", '"name": "Bratislava"'),
         ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", "; that is the smallest city: sort from the largest down, City.population.desc()."),
         ("10.1", grown("GET", "/cities/biggest", biggest_as_list), "failed", "Hint: answer one city, not a list"),
         ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", 'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6'),
-        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", "after a POST added Tokyo, the answer should change"),
+        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", "after Tokyo was added to the database, the answer should change"),
         ("10.1", grown("GET", "/cities/biggest/", biggest_right), "failed", "GET /cities/biggest answered 308 PERMANENT REDIRECT, expected 200 OK"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised OperationalError"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name)."),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'serialize'"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "Hint: when no city has the name, stop with abort(404, description=…)"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", "Hint: 'problem' should be 'no city is called Atlantis', not 'The requested URL was not found"),
+        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", "Hint: 'description' should be 'no city is called Atlantis', not 'The requested URL was not found"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", 'description=f"no city is called {name}"'),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "GET /cities/3 answered {\"id\": 3, \"name\": \"Prague\", \"population\": 1280000}, expected"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call db.session.commit()"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST. Hint: check the value before you store it"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "True counts as an int in Python: test type(value) is int"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_unchecked), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST"),
-        ("10.3", grown("PATCH", "/cities/<int:city_id>", population_session_get), "failed", "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'population'"),
-        ("10.3", grown("PUT", "/cities/<int:city_id>", population_right), "failed", "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
         # test that an app on the workbook's own database is refused before the check writes anything
         ("10.1", as_is(in_the_workbook), "failed", "the app works on instance/cities.db, a database inside the workbook"),
         # test that an exercise not started yet is "not done", not a failure
         ("10.1", as_is(MISSING), "not done", "not done yet: `biggest_app` is not defined"),
         ("10.2", grown("GET", "/cities/by-name/<name>", placeholder), "not done", "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()"),
-        ("10.3", as_is(factory_placeholder), "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
     ],
 )
 def test_try_it_checks(tmp_path, exercise, build, status, says):

@@ -132,13 +132,13 @@ def test_custom_404_page_renders_with_status_404(live, page, name, path):
 
 
 def test_cities_chart_renders_with_its_bars(live, page, tmp_path):
-    cities = e2e.need_module("cities")
+    api = e2e.need_module("api")
     # A database of its own in a temporary folder: nothing in the repository changes.
-    url = live(cities.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cities.db'}"}))
+    url = live(api.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cities.db'}"}))
     response = page.goto(f"{url}/cities/chart.svg")
     assert response.status == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
-    e2e.screenshot(page, "10-cities-chart")
+    e2e.screenshot(page, "11-cities-chart")
     # The browser parsed it as SVG (a parse error would show an error page instead) and laid out
     # one bar per city, each with a real size on screen, the longest for the largest city.
     assert page.evaluate("document.documentElement.namespaceURI") == "http://www.w3.org/2000/svg"

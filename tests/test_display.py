@@ -127,3 +127,18 @@ def test_a_frame_is_sized_from_its_text_and_its_pictures():
     assert display._image_size((STATIC / "sid.jpg").read_bytes()) == (240, 180)
     assert display._image_size((STATIC / "sid.png").read_bytes()) == (240, 180)
     assert display._frame_height(picture) < display._frame_height(picture.replace("<p><img", "<p>x</p>" * 3 + "<p><img"))
+
+
+def test_show_code_folds_a_listing_on_request(monkeypatch):
+    # test that fold=True shows the file's name and length and keeps the whole listing inside
+    shown = []
+    monkeypatch.setattr(display, "_in_notebook", lambda: True)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kwargs: shown.append(obj.data))
+    display.show_code("templates/cities_chart.svg", fold=True)
+    display.show_code("templates/cities_chart.svg")
+    folded, whole = shown
+    source = (STATIC.parent / "templates" / "cities_chart.svg").read_text(encoding="utf-8").rstrip()
+    summary = f"<details><summary><code>templates/cities_chart.svg</code> · {source.count(chr(10)) + 1} lines</summary>"
+    assert folded.startswith(summary + "\n\n```xml\n") and folded.endswith("```\n\n</details>")
+    assert source in folded
+    assert whole == f"`templates/cities_chart.svg`\n\n```xml\n{source}\n```"

@@ -16,15 +16,16 @@ from flask import Flask
 
 from tourapp import serve
 from tourapp.chapters import (
+    api,
     cities,
     errors,
+    files,
     forms,
     hello,
     movies,
     path_params,
     query_params,
     responses,
-    send_file,
     static_files,
     templates,
 )
@@ -32,8 +33,9 @@ from tourapp.paths import ROOT
 
 CHAPTERS = {
     "hello": hello, "query_params": query_params, "path_params": path_params,
-    "responses": responses, "send_file": send_file, "movies": movies,
+    "responses": responses, "files": files, "movies": movies,
     "templates": templates, "static_files": static_files, "errors": errors, "cities": cities,
+    "api": api,
     "forms": forms,
 }
 # Text that only files outside the served folders contain: seeing it means a traversal worked.
@@ -43,10 +45,11 @@ SCRIPT = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """Serve every chapter once for the module; cities on a fresh temporary database."""
+    """Serve every chapter once for the module; cities and the API share a fresh temporary database."""
     db = tmp_path_factory.mktemp("hostile") / "cities.db"
     apps = {name: module.app for name, module in CHAPTERS.items()}
-    apps["cities"] = cities.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})
+    for name in ("cities", "api"):
+        apps[name] = CHAPTERS[name].create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})
     running = {name: serve(app) for name, app in apps.items()}
     yield running
     for server in running.values():
@@ -86,7 +89,7 @@ TRAVERSALS = [
     "....//....//pyproject.toml",
     "%c0%ae%c0%ae/%c0%ae%c0%ae/pyproject.toml",
 ]
-FILE_ROUTES = [("send_file", "/files/"), ("send_file", "/download/"), ("static_files", "/static/"),
+FILE_ROUTES = [("files", "/files/"), ("files", "/download/"), ("static_files", "/static/"),
                ("templates", "/static/"), ("errors", "/static/")]
 
 # What jupyter-server-proxy would send, forged: only a plain path and http/https are believed.
@@ -135,25 +138,25 @@ CASES = [
     # SQL fragments in ids
     ("cities", "GET", "/cities/1%20OR%201=1", (), b"", {404}, []),
     ("cities", "GET", "/cities/1;DROP%20TABLE%20cities", (), b"", {404}, []),
-    ("cities", "DELETE", "/cities/0%20OR%201=1", (), b"", {404, 405}, []),
+    ("api", "DELETE", "/cities/0%20OR%201=1", (), b"", {404, 405}, []),
     ("movies", "GET", "/movies/1%20OR%201=1", (), b"", {404}, []),
-    ("cities", "GET", "/cities?page=1%20OR%201=1", (), b"", {400}, []),
-    ("cities", "GET", "/cities?per_page=-1", (), b"", {400}, []),
-    ("cities", "GET", "/cities?per_page=100000000000000000000", (), b"", {400}, []),
+    ("api", "GET", "/cities?page=1%20OR%201=1", (), b"", {400}, []),
+    ("api", "GET", "/cities?per_page=-1", (), b"", {400}, []),
+    ("api", "GET", "/cities?per_page=100000000000000000000", (), b"", {400}, []),
     # malformed, oversized and wrongly typed JSON writes nothing
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"{bad json", {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"[1, 2]", {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'"Vienna"', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": 5, "population": "many"}', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": true}', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": -5}', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 300 + b'", "population": 5}', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": ' + b"9" * 400 + b"}", {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 1e400}', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 100_000 + b'"}', {400, 413}, []),
-    ("cities", "POST", "/cities", ("Content-Type: text/plain",), b'{"name": "X", "population": 5}', {400, 415}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 5', {400}, []),
-    ("cities", "POST", "/cities", ("Content-Type: application/json",), b"\xff\xfe{}", {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b"{bad json", {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b"[1, 2]", {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'"Vienna"', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": 5, "population": "many"}', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": true}', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": -5}', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 300 + b'", "population": 5}', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": ' + b"9" * 400 + b"}", {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 1e400}', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 100_000 + b'"}', {400, 413}, []),
+    ("api", "POST", "/cities", ("Content-Type: text/plain",), b'{"name": "X", "population": 5}', {400, 415}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 5', {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: application/json",), b"\xff\xfe{}", {400}, []),
     # very long URLs and invalid UTF-8 percent-escapes
     ("query_params", "GET", "/greet?name=" + "a" * 70_000, (), b"", {200, 414, 431}, []),
     ("path_params", "GET", "/greet/" + "a" * 10_000 + "/", (), b"", {200}, []),
@@ -169,6 +172,8 @@ CASES = [
       for app, target, statuses in [("templates", "/greet/Lucia/", {200}), ("errors", "/nowhere", {404}),
                                     ("path_params", "/greet/Robert", {308}), ("static_files", "/static//sid.jpg", {308})]
       for header in FORGED_HEADERS],
+    ("api", "GET", "/cities/1%20OR%201=1", (), b"", {404}, []),
+    ("cities", "GET", "/cities/99999999999999999999", (), b"", {404}, []),
 ]
 
 

@@ -53,8 +53,11 @@ def show(response, *, inline=True):
         _display_inline(response)
 
 
-def show_code(obj):
-    """Print the source of a module, function or class, or of a file given relative to the repo."""
+def show_code(obj, *, fold=False):
+    """Print the source of a module, function or class, or of a file given relative to the repo.
+
+    :param fold: in a notebook, show only the file's name and line count until the reader opens it.
+    """
     if isinstance(obj, (str, Path)):
         path = ROOT / obj
         source = path.read_text(encoding="utf-8")
@@ -66,7 +69,13 @@ def show_code(obj):
         from IPython.display import Markdown, display
 
         fence = "```"
-        display(Markdown(f"`{name}`\n\n{fence}{_LANGUAGES.get(path.suffix, '')}\n{source.rstrip()}\n{fence}"))
+        listing = f"{fence}{_LANGUAGES.get(path.suffix, '')}\n{source.rstrip()}\n{fence}"
+        if fold:  # a listing the prose explains in words: there to read, not in the way
+            lines = source.rstrip().count("\n") + 1
+            summary = f"<summary><code>{name}</code> · {lines} lines</summary>"
+            display(Markdown(f"<details>{summary}\n\n{listing}\n\n</details>"))
+        else:
+            display(Markdown(f"`{name}`\n\n{listing}"))
     else:
         print(f"# {name}\n{source.rstrip()}")
 

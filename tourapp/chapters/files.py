@@ -9,7 +9,7 @@ FILES = STATIC / "files"
 
 
 def create_app(test_config=None):
-    """Create the send-file app; ``test_config`` overrides its settings in tests."""
+    """Create the files app; ``test_config`` overrides its settings in tests."""
     app = Flask(__name__, static_folder=STATIC)
     if test_config:
         app.config.from_mapping(test_config)

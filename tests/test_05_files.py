@@ -10,7 +10,7 @@ import requests
 from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
-from tourapp.chapters import send_file
+from tourapp.chapters import files
 from tourapp.paths import ROOT, STATIC
 
 PNG = (STATIC / "sid.png").read_bytes()
@@ -46,7 +46,7 @@ TRAVERSALS = [
 
 @pytest.fixture
 def client():
-    return send_file.create_app({"TESTING": True}).test_client()
+    return files.create_app({"TESTING": True}).test_client()
 
 
 def test_image_is_the_png_from_static(client):
@@ -148,7 +148,7 @@ def _raw_get(url, path):
 
 
 def test_image_over_a_real_socket(live):
-    url = live(send_file.app)
+    url = live(files.app)
     response = requests.get(f"{url}/image", timeout=5)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/png"
@@ -158,7 +158,7 @@ def test_image_over_a_real_socket(live):
 @pytest.mark.parametrize("route", FILE_ROUTES)
 def test_traversal_over_a_real_socket(live, route):
     # test that raw, unnormalized paths sent by a hostile client never reach a file outside
-    url = live(send_file.app)
+    url = live(files.app)
     for attempt in TRAVERSALS:
         status, body = _raw_get(url, route + attempt)
         assert status in (308, 404), attempt  # 308 only merges slashes; following it is a 404 above
@@ -167,16 +167,16 @@ def test_traversal_over_a_real_socket(live, route):
 
 
 def test_flask_cli_knows_the_app():
-    # `flask --app tourapp.chapters.send_file run` finds the app; `routes` proves it without a port.
-    out = flask_cli("tourapp.chapters.send_file", "routes")
+    # `flask --app tourapp.chapters.files run` finds the app; `routes` proves it without a port.
+    out = flask_cli("tourapp.chapters.files", "routes")
     assert "image" in out and "/files/<path:name>" in out and "/download/<path:name>" in out
 
 
-# "Try it": the checks of tourapp/exercises/send_file.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/exercises/files.py, against right and typical wrong answers.
 
 NOTEBOOK = "notebooks/05-send-file.ipynb"
-NOTES = send_file.FILES / "notes"
-grown = partial(grown_from, send_file.create_app)  # a factory of the chapter's app with one more route
+NOTES = files.FILES / "notes"
+grown = partial(grown_from, files.create_app)  # a factory of the chapter's app with one more route
 
 
 def photo_png():
@@ -210,7 +210,7 @@ def notes_checked(name):
 
 
 def notes_elsewhere(name):
-    return flask.send_from_directory(send_file.FILES, name)
+    return flask.send_from_directory(files.FILES, name)
 
 
 @pytest.mark.parametrize(
