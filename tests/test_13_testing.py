@@ -19,7 +19,8 @@ def _written(name):
 
 
 def _namespace():
-    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    # the setup cell is the first code cell after the Colab install cell (tools/colab_cell.py)
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code" and c.get("id") != "colab"]
     namespace = {}
     exec(cells[0], namespace)
     for source in cells:

@@ -21,7 +21,7 @@ NOTEBOOKS = {
     "07": "notebooks/07-templates.ipynb",
     "08": "notebooks/08-static-files.ipynb",
     "09": "notebooks/09-error-pages.ipynb",
-    "10": "notebooks/10-sqlite.ipynb",
+    "11": "notebooks/11-json-api.ipynb",
 }
 _BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 STYLED = "rgb(251, 253, 255)"  # body { background: #fbfdff } in static/style.css
@@ -125,7 +125,7 @@ def test_custom_404_page_is_styled(hub, links, page):
 
 
 def test_chart_renders(hub, links, page):
-    response = open_app(page, hub, links["10"], "cities/chart.svg")
+    response = open_app(page, hub, links["11"], "cities/chart.svg")
     assert response.status == 200 and response.headers["content-type"].startswith("image/svg+xml")
     bars = page.evaluate("() => [...document.querySelectorAll('rect.bar')].map(r => r.getBBox().width)")
     assert bars and all(width > 0 for width in bars)

@@ -10,7 +10,7 @@ from yarl import URL  # comes with jupyter-server-proxy (through aiohttp)
 from flask import Flask, redirect, url_for
 
 from tourapp import serve
-from tourapp.chapters import cities, errors, path_params, static_files, templates
+from tourapp.chapters import api, errors, path_params, static_files, templates
 from tourapp.proxy import _plain_path, _relative_path
 
 PREFIX = "/user/ada/proxy/8888"
@@ -59,7 +59,7 @@ def apps(tmp_path_factory):
         "templates": serve(templates.app),
         "static_files": serve(static_files.app),
         "errors": serve(errors.app),
-        "cities": serve(cities.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})),
+        "api": serve(api.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})),
         "redirects": serve(redirect_app()),
     }
     yield running
@@ -144,9 +144,9 @@ def test_an_https_hub_behind_a_tls_terminating_proxy(apps):
 
 
 def test_the_chart_and_the_json_links_carry_the_prefix(apps):
-    chart = get(apps["cities"], "/cities/chart.svg", **{"X-Forwarded-Prefix": PREFIX})
+    chart = get(apps["api"], "/cities/chart.svg", **{"X-Forwarded-Prefix": PREFIX})
     assert chart.status_code == 200 and chart.headers["Content-Type"].startswith("image/svg+xml")
-    listing = get(apps["cities"], "/cities?per_page=1", **{"X-Forwarded-Prefix": PREFIX}).json()
+    listing = get(apps["api"], "/cities?per_page=1", **{"X-Forwarded-Prefix": PREFIX}).json()
     assert listing["next"].startswith(f"{PREFIX}/cities?")
 
 
