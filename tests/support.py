@@ -1,8 +1,6 @@
 """Helpers the tests share: small probe apps, learners' answers, the flask command, real Jupyter kernels."""
 
-import configparser
 import os
-import re
 import subprocess
 import sys
 
@@ -14,6 +12,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.exercises import run
 from tourapp.paths import ROOT
+from tourapp.recording import sanitize, sanitizers  # noqa: F401  (the tests' name for them)
 
 
 def make_app(name="probe"):
@@ -39,20 +38,6 @@ def open_fds():
 def kernel_manager():
     """Return a manager for a kernel running this environment's Python (like --nbval-current-env)."""
     return KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
-
-
-def sanitizers():
-    """Read the (regex, replacement) pairs of tests/nbval_sanitize.cfg, as nbval applies them."""
-    config = configparser.ConfigParser()
-    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
-    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
-
-
-def sanitize(text, rules=None):
-    """Mask what the sanitize file masks (dates, versions, ports)."""
-    for regex, replacement in rules or sanitizers():
-        text = regex.sub(replacement, text)
-    return text
 
 
 # A learner's answers, as the "Try it" tests hand them to the checks.

@@ -8,6 +8,9 @@ import re
 import nbformat
 import pytest
 
+from tourapp.chapters import CHAPTERS as MAP
+from tourapp.chapters import readme_table
+from tourapp.exercises import for_chapter
 from tourapp.paths import ROOT, STATIC
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -22,13 +25,6 @@ def read(path):
 
 def markdown(nb):
     return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
-
-
-def readme_row(path):
-    """Return the README chapter-map row that links this notebook."""
-    rows = [line for line in README.splitlines() if f"(notebooks/{path.name})" in line]
-    assert len(rows) == 1, f"README's chapter map should list {path.name} once"
-    return rows[0]
 
 
 def test_chapters_are_numbered_in_order_from_00():
@@ -65,17 +61,26 @@ def test_recorded_top_to_bottom_with_no_errors_and_nothing_skipped(path):
     assert not [cell for cell in code if re.search(r"#\s*NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION)", cell.source)]
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_has_its_module_and_test_file_and_shows_the_real_code(path):
-    module_name = re.search(r"`(tourapp\.chapters\.\w+)`", readme_row(path)).group(1)
-    module = importlib.import_module(module_name)
-    assert module.app is not None
-    # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory
-    assert path.name.startswith("01-") or callable(module.create_app)
-    assert len(list((ROOT / "tests").glob(f"test_{path.name[:2]}_*.py"))) == 1, "one test file per chapter"
-    sources = "\n".join(cell.source for cell in read(path).cells if cell.cell_type == "code")
+def test_the_chapter_map_lists_every_notebook_and_the_readme_shows_it():
+    assert [ROOT / c.notebook for c in MAP] == NOTEBOOKS
+    assert readme_table() in README, "README's chapter table is out of date: python -m tourapp.chapters"
+
+
+@pytest.mark.parametrize("entry", MAP[1:], ids=lambda c: c.number)
+def test_chapter_has_its_module_exercises_and_test_file_and_shows_the_real_code(entry):
+    if entry.module:
+        module = importlib.import_module(entry.app)
+        assert module.app is not None
+        # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory
+        assert entry.number == "01" or callable(module.create_app)
+    checks = for_chapter(entry.number)
+    assert checks, "every chapter has Try it exercises"
+    assert {ex.check.__module__ for ex in checks} == {f"tourapp.exercises.{entry.exercises}"}
+    assert [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob(f"test_{entry.number}_*.py")] == [entry.test_file]
+    sources = "\n".join(cell.source for cell in read(ROOT / entry.notebook).cells if cell.cell_type == "code")
     assert "show_code(" in sources, "the notebook shows the chapter's code from its module, never a copy"
-    assert "serve(" in sources and "check(" in sources
+    assert "check(" in sources
+    assert "serve(" in sources or entry.module is None
 
 
 def test_recorded_pictures_are_the_files_the_apps_serve():
