@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
+from contextlib import closing
 
 import pytest
 import requests
@@ -54,7 +55,7 @@ def client(app):
 
 def rows(db_path):
     """Read the cities table straight from the file, bypassing the app."""
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
         return [dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")]
 
 
@@ -156,7 +157,6 @@ BAD_INPUT = [
     (dict(data='{"name": "Oslo", "population": 709000', content_type="application/json"), "body", "not valid JSON"),
     (dict(data="", content_type="application/json"), "body", "not valid JSON"),
     (dict(data=b'{"name": "\xff", "population": 1}', content_type="application/json"), "body", "not valid JSON"),
-    (dict(data="[" * 3000 + "]" * 3000, content_type="application/json"), "body", "not valid JSON"),  # too deep
     (dict(data='{"name": "Oslo", "population": 1}', content_type="text/plain"), "Content-Type", "application/json"),
     (dict(data="name=Oslo&population=709000", content_type="application/x-www-form-urlencoded"),
      "Content-Type", "application/json"),
@@ -203,6 +203,17 @@ def test_bad_input_is_a_400_and_writes_nothing(client, db_path, kwargs, field, p
     assert body["error"] == "Bad Request"
     assert body["field"] == field
     assert problem in body["problem"]
+    assert rows(db_path) == TUTORIAL
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_400(client, db_path):
+    # 3000 arrays deep: Python 3.11 and 3.12 give up (RecursionError, "not valid JSON"), while
+    # 3.13 parses it (then it is an array, not an object). Either way a 400 about the body.
+    response = client.post("/cities", data="[" * 3000 + "]" * 3000, content_type="application/json")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["field"] == "body"
+    assert body["problem"] in ("is not valid JSON", "must be a JSON object, not an array")
     assert rows(db_path) == TUTORIAL
 
 
