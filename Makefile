@@ -18,8 +18,9 @@ PYTHONS ?= 3.11 3.12 3.13
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# LAB_ARGS go to Lab as they are: LAB_ARGS=--no-browser starts it without opening a browser.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/00-start-here.ipynb
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
