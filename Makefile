@@ -72,7 +72,7 @@ upgrade: | $(UV)
 	$(UV_COMPILE) --custom-compile-command 'make lock' --upgrade -o $(LOCK)
 	$(BIN)/python tools/environment_yml.py $(LOCK)
 	$(MAKE) record
-	git diff --stat $(LOCK) notebooks/
+	git diff --stat $(LOCK) environment.yml notebooks/
 
 # The floors pyproject.toml states, proven: the oldest allowed version of every direct
 # dependency, in .venv-lowest, must pass the whole suite.
