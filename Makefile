@@ -1,21 +1,28 @@
 # The two commands a newcomer needs: `make lab` and `make test`. Every target sets up .venv
-# first, and that step is a quick no-op until pyproject.toml changes.
+# first, and that step is a quick no-op until pyproject.toml or requirements.lock changes.
 
 SHELL := bash
 PYTHON ?= python3
-VENV := .venv
+# VENV, PYTHON and LOCK can be overridden: test-pythons and test-lowest run `make test` in
+# other environments that way.
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UV := $(BIN)/uv
+# Every version of every package, made by `make lock` from pyproject.toml; `make upgrade` moves it.
+LOCK ?= requirements.lock
+PYTHONS ?= 3.11 3.12 3.13
 REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 HUB_STAMP := $(VENV)/.hub-stamp
 
-.PHONY: lab test test-all record student bench hub-tools clean
+.PHONY: lab test test-all test-pythons test-lowest lock upgrade record student bench hub-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# LAB_ARGS go to Lab as they are: LAB_ARGS=--no-browser starts it without opening a browser.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/00-start-here.ipynb
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
@@ -52,20 +59,60 @@ $(REPO2DOCKER):
 		--disable-pip-version-check 'jupyter-repo2docker==2026.4.0' \
 		|| echo "repo2docker could not be installed: tests/test_binder.py will be skipped"
 
-# The real JupyterHub of tests/test_hub.py, both pinned in tools/hub: JupyterHub from PyPI into
-# .venv, its proxy from the npm registry into tools/hub/node_modules. Without npm the hub tests skip.
+# The real JupyterHub of tests/test_hub.py: JupyterHub (pyproject's pinned `hub` extra, kept out of
+# the lock and so out of Binder's environment) into .venv, the lock holding everything else where
+# it is; its proxy pinned in tools/hub, from the npm registry into tools/hub/node_modules. Without
+# npm the hub tests skip, with the reason.
 hub-tools: $(HUB_STAMP)
 
-$(HUB_STAMP): $(STAMP) tools/hub/requirements.txt tools/hub/package-lock.json
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tools/hub/requirements.txt
+$(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
+	$(UV) pip install --quiet --python $(BIN)/python -c $(LOCK) -e '.[test,hub]'
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
 
-$(STAMP): pyproject.toml
+# uv installs the lock in seconds where pip takes half a minute; pip only fetches uv itself.
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.9'
+
+# The lock pins every package, so `-e .[test]` adds only the workbook itself: nothing drifts.
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)
 
+# Resolve pyproject.toml's dependencies for every platform and Python >= 3.11 at once, keeping
+# the versions already locked where they still fit; environment.yml follows the lock.
+UV_COMPILE = $(UV) pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet
+lock: | $(UV)
+	$(UV_COMPILE) --custom-compile-command 'make lock' -o $(LOCK)
+	$(BIN)/python tools/environment_yml.py $(LOCK)
+
+# Move every package to its newest release, re-record the notebooks and show what changed.
+upgrade: | $(UV)
+	$(UV_COMPILE) --custom-compile-command 'make lock' --upgrade -o $(LOCK)
+	$(BIN)/python tools/environment_yml.py $(LOCK)
+	$(MAKE) record
+	git diff --stat $(LOCK) environment.yml notebooks/
+
+# The floors pyproject.toml states, proven: the oldest allowed version of every direct
+# dependency, in .venv-lowest, must pass the whole suite.
+test-lowest: | $(UV)
+	mkdir -p build
+	$(UV_COMPILE) --resolution lowest-direct --no-header -o build/lowest.lock
+	$(MAKE) test VENV=.venv-lowest LOCK=build/lowest.lock
+
+# The suite on every Python a learner may have (.venv-3.12 …), each from the same lock. The
+# interpreter is pythonX.Y on PATH, else pyenv's.
+test-pythons:
+	@failed=; for v in $(PYTHONS); do \
+		py=$$(for p in python$$v $(HOME)/.pyenv/versions/$$v.*/bin/python$$v; do \
+			"$$p" -c '' 2>/dev/null && { echo "$$p"; break; }; done); \
+		if [ -z "$$py" ]; then echo "== Python $$v: not found"; failed="$$failed $$v"; continue; fi; \
+		echo "== Python $$v: $$py"; \
+		$(MAKE) --no-print-directory test VENV=.venv-$$v PYTHON="$$py" || failed="$$failed $$v"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-pythons failed on:$$failed"; exit 1; fi
+
 clean:
-	rm -rf $(VENV) .tools/repo2docker build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules build *.egg-info .pytest_cache

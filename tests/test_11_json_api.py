@@ -2,6 +2,7 @@
 
 import random
 import sqlite3
+from contextlib import closing
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
@@ -47,7 +48,7 @@ def client(app):
 
 def rows(db_path):
     """Read the cities table straight from the file, bypassing the app."""
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
         return [dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")]
 
 
@@ -131,7 +132,6 @@ BAD_INPUT = [
     (dict(data='{"name": "Oslo", "population": 709000', content_type="application/json"), "body", "not valid JSON"),
     (dict(data="", content_type="application/json"), "body", "not valid JSON"),
     (dict(data=b'{"name": "\xff", "population": 1}', content_type="application/json"), "body", "not valid JSON"),
-    (dict(data="[" * 3000 + "]" * 3000, content_type="application/json"), "body", "not valid JSON"),  # too deep
     (dict(data='{"name": "Oslo", "population": 1}', content_type="text/plain"), "Content-Type", "application/json"),
     (dict(data="name=Oslo&population=709000", content_type="application/x-www-form-urlencoded"),
      "Content-Type", "application/json"),
@@ -167,6 +167,16 @@ BAD_INPUT = [
     (dict(data='{"name": "Oslo", "population": 1' + "0" * 5000 + "}", content_type="application/json"),
      "body", "not valid JSON"),  # more digits than Python will turn into an int
 ]
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_400(client, db_path):
+    # 3000 arrays deep: Python 3.11 and 3.12 give up (RecursionError, "not valid JSON"), while
+    # 3.13 parses it (then it is an array, not an object). Either way a 400 about the body.
+    response = client.post("/cities", data="[" * 3000 + "]" * 3000, content_type="application/json")
+    assert response.status_code == 400
+    description = response.get_json()["description"]
+    assert description.startswith("body ") and ("not valid JSON" in description or "not an array" in description)
+    assert rows(db_path) == TUTORIAL
 
 
 @pytest.mark.parametrize(("kwargs", "field", "problem"), BAD_INPUT)

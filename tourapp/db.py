@@ -1,6 +1,7 @@
 """The data layer: Flask-SQLAlchemy's ``db``, the ``City`` model, databases built from data/cities.sql."""
 
 import threading
+import weakref
 
 import click
 from flask.cli import with_appcontext
@@ -72,6 +73,9 @@ def init_app(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _tune_sqlite)
+        # The engine's pool keeps connections open; close them when the app is gone rather than
+        # leave them to the garbage collector (a leak, and a ResourceWarning since Python 3.13).
+        weakref.finalize(app, db.engine.dispose)
 
     built = threading.Event()
     lock = threading.Lock()  # the threaded server may send the first requests all at once

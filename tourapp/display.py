@@ -172,13 +172,15 @@ def _in_notebook():
 
 
 def _display_inline(response):
-    from IPython.display import HTML, SVG, Image, display
+    from IPython.display import HTML, Image, display
 
     mimetype = _mimetype(response)
     if mimetype in _INLINE_IMAGES and response.content:
         display(Image(data=response.content, format=_INLINE_IMAGES[mimetype]))
     elif mimetype == "image/svg+xml" and response.content:
-        display(SVG(data=response.content))
+        # The body as the app sent it: IPython's SVG() re-writes it through minidom, whose
+        # escaping differs between Pythons (`&quot;` in text before 3.13, `"` from 3.13 on).
+        display({"image/svg+xml": response.text}, raw=True)
     elif mimetype == "text/html" and _MARKUP.search(response.text):
         display(HTML(_framed(response)))
 

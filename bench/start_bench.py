@@ -1,0 +1,97 @@
+"""Time a newcomer's `make lab` on a fresh clone until Lab answers: the first start, which
+installs everything, and the second, which installs nothing; beside them, pip installing the
+same lock into a fresh venv (what the first start cost before uv).
+
+The clone, its .venv and Lab's settings live in a temporary folder; Lab listens on a free port
+of 127.0.0.1 and is shut down through its API (or, failing that, its process group by pid).
+Package downloads come from uv's and pip's caches when they are warm, as on a second clone.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GOALS = "goals: first <= 20 s, second < 3 s"
+
+
+def free_port():
+    """Ask the OS for a free port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_lab(clone, home, timeout=300):
+    """Run `make lab` in the clone; return the seconds until Lab's /api/status answers."""
+    port, token = free_port(), secrets.token_hex(16)
+    lab_args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 "
+                f"--IdentityProvider.token={token}")
+    env = dict(os.environ, **{name: str(home / folder) for name, folder in [
+        ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]})
+    env.pop("VIRTUAL_ENV", None)  # the clone makes its own .venv, whatever runs this script
+    url = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    with open(home / "make-lab.log", "ab") as log:
+        # A session of its own, so the fallback can stop make and Lab together by make's pid.
+        make = subprocess.Popen(["make", "lab", f"LAB_ARGS={lab_args}"], cwd=clone, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        while make.poll() is None and time.perf_counter() - start < timeout:
+            try:
+                if requests.get(f"{url}/api/status", params={"token": token}, timeout=2).ok:
+                    return time.perf_counter() - start
+            except requests.RequestException:  # not listening yet
+                time.sleep(0.1)
+        raise RuntimeError(f"Lab did not answer (make exited {make.poll()}); see {home / 'make-lab.log'}:\n"
+                           + (home / "make-lab.log").read_text(errors="replace")[-3000:])
+    finally:
+        stop(make, url, token)
+
+
+def stop(make, url, token):
+    """Shut Lab down through its API; if make has not exited 30 s later, stop its process group."""
+    try:
+        requests.post(f"{url}/api/shutdown", headers={"Authorization": f"token {token}"}, timeout=10)
+        make.wait(timeout=30)
+    except (requests.RequestException, subprocess.TimeoutExpired):
+        os.killpg(make.pid, signal.SIGTERM)
+        make.wait()
+
+
+def pip_install(clone):
+    """Time a fresh venv with pip installing the lock and the workbook, as `make` did before uv."""
+    venv = clone / ".venv-pip"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([venv / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-r", "requirements.lock", "-e", ".[test]"], cwd=clone, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="start-bench-") as scratch:
+        clone, home = Path(scratch) / "flask-tour", Path(scratch) / "home"
+        home.mkdir()
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        first = start_lab(clone, home)
+        second = start_lab(clone, home)
+        pip = pip_install(clone)
+    print(f"make lab on a fresh clone until Lab answers: first {first:5.1f} s   second {second:4.1f} s   "
+          f"({GOALS})")
+    print(f"pip installing the same lock into a fresh venv: {pip:5.1f} s   (uv's whole first start is "
+          f"{pip / first:.1f}x faster)")
+
+
+if __name__ == "__main__":
+    main()
