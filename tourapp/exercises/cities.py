@@ -67,14 +67,14 @@ def expect_fresh(app, chapter="cities"):
         url = db.engine.url
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and Path(database).resolve().is_relative_to(ROOT):
-        raise Miss(f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, and the "
-                   f"check would write to it. Hint: {fresh}.")
+        raise Miss(f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, "
+                   "and the check would write to it.", fresh)
     response = app.get("/cities")
     expect_status(response, 200)
     ids = [city.get("id") for city in response.json().get("cities", [])]
     if ids != list(range(1, 9)):
         raise Miss(f"the app's database holds cities with the ids {ids}, expected the tutorial's eight, 1 to 8: "
-                   f"an earlier run changed it. Hint: {fresh}, a new one for every app.")
+                   "an earlier run changed it.", f"{fresh}, a new one for every app")
 
 
 def _add(app, city):
@@ -100,7 +100,6 @@ def _biggest_hint(response):
 
 def _with_hint(miss, when, hint):
     """Return ``miss`` with ``hint`` added if its message mentions ``when``."""
-    message = str(miss)
-    if when not in message:
+    if when not in str(miss):
         return miss
-    return Miss(f"{message[:-1]}; {hint}." if " Hint: " in message else f"{message} Hint: {hint}.")
+    return Miss(miss.message, f"{miss.hint}; {hint}" if miss.hint else hint)

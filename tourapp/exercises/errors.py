@@ -33,7 +33,7 @@ def movie(app):
     expect_status(response, 404)
     expect_mimetype(response, "text/html", "a browser should get the 404 page: " + ABORT)
     if "404 - page not found" not in response.text:
-        raise Miss(f"GET /movies/{MISSING_ID} for a browser answered a page without '404 - page not found'. Hint: {ABORT}.")
+        raise Miss(f"GET /movies/{MISSING_ID} for a browser answered a page without '404 - page not found'.", ABORT)
 
 
 @exercise("09.2", "A page for errors in the code", name="oops_app",
@@ -42,8 +42,8 @@ def oops(app):
     """Check that an error in a view gets the app's own 500 page, and JSON for JSON clients."""
     response = app.request("GET", "/boom", explain_errors=False)
     if response.status_code == 200:
-        raise Miss("GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR. Hint: the handler must still "
-                   "say what happened: return the page and 500, as page_not_found returns 404.")
+        raise Miss("GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR.",
+                   "the handler must still say what happened: return the page and 500, as page_not_found returns 404")
     expect_status(response, 500)
     expect_mimetype(response, "text/html")
     if "<title>500 error · Flask Tour</title>" not in response.text:
@@ -51,9 +51,9 @@ def oops(app):
             hint = "that is Flask's own page: register a handler with @app.errorhandler(500)"
         else:
             hint = 'render a template that extends "base.html", with 500 error in its title block'
-        raise Miss("GET /boom answered a page without the title '500 error · Flask Tour'." + f" Hint: {hint}.")
+        raise Miss("GET /boom answered a page without the title '500 error · Flask Tour'.", hint)
     if "500 - something went wrong" not in response.text:
-        raise Miss("GET /boom answered a page without '500 - something went wrong'. Hint: put that sentence in the content block.")
+        raise Miss("GET /boom answered a page without '500 - something went wrong'.", "put that sentence in the content block")
     response = app.request("GET", "/boom", headers=JSON, explain_errors=False)
     expect_status(response, 500)
     expected = {"code": 500, "name": "Internal Server Error", "description": InternalServerError.description}

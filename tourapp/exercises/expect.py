@@ -33,6 +33,8 @@ class Miss(Exception):
 
     def __init__(self, message, hint=None):
         super().__init__(message + _then(hint))
+        self.message = message  # what was asked, what came back and what was expected
+        self.hint = hint  # why, where it can guess: its own line in the rendered result
 
 
 class NotDone(Exception):
@@ -72,7 +74,7 @@ class Probe:
         except requests.Timeout:
             self.timed_out = True
             hint = "does its view loop forever? The check has stopped it; fix the loop and run the cells again"
-            raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s." + _then(hint)) from None
+            raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s.", hint) from None
         if explain_errors and response.status_code == 500 and self._error is not None:
             raise _explain(self._error, f"{method} {path}")
         return response
@@ -97,7 +99,7 @@ def expect_status(response, status, hint=None):
         return
     got = f"{response.status_code} {response.reason}"
     reason = hint or _status_hint(response, status)
-    raise Miss(f"{_label(response)} answered {got}, expected {status} {_reason(status)}." + _then(reason))
+    raise Miss(f"{_label(response)} answered {got}, expected {status} {_reason(status)}.", reason)
 
 
 def expect_text(response, text, hint=None):
@@ -109,7 +111,7 @@ def expect_text(response, text, hint=None):
         hint = hint or "the words are right but the spaces or line breaks around them are not"
     elif got.lower() == text.lower():
         hint = hint or "the words are right but not their upper and lower case"
-    raise Miss(f"{_label(response)} answered {_quote(got)}, expected {_quote(text)}." + _then(hint))
+    raise Miss(f"{_label(response)} answered {_quote(got)}, expected {_quote(text)}.", hint)
 
 
 def expect_mimetype(response, mimetype, hint=None):
@@ -117,7 +119,7 @@ def expect_mimetype(response, mimetype, hint=None):
     got = response.headers.get("Content-Type", "").split(";")[0].strip()
     if got == mimetype:
         return
-    raise Miss(f"{_label(response)} answered with Content-Type {got or 'none'}, expected {mimetype}." + _then(hint))
+    raise Miss(f"{_label(response)} answered with Content-Type {got or 'none'}, expected {mimetype}.", hint)
 
 
 def expect_header(response, name, value, hint=None):
@@ -131,7 +133,7 @@ def expect_header(response, name, value, hint=None):
         return
     if got is not None and name.lower() == "location" and urljoin(response.url, got) == urljoin(response.url, value):
         return
-    raise Miss(f"{_label(response)} answered {name}: {got or 'none'}, expected {value}." + _then(hint))
+    raise Miss(f"{_label(response)} answered {name}: {got or 'none'}, expected {value}.", hint)
 
 
 def expect_json(response, value, hint=None):
@@ -146,7 +148,7 @@ def expect_json(response, value, hint=None):
     try:
         got = response.json()
     except ValueError:
-        raise Miss(f"{_label(response)} says it is JSON, but its body is not: {_quote(response.text)}." + _then(hint)) from None
+        raise Miss(f"{_label(response)} says it is JSON, but its body is not: {_quote(response.text)}.", hint) from None
     if got == value:
         return
     details = []
@@ -157,7 +159,7 @@ def expect_json(response, value, hint=None):
         details += [f"missing {', '.join(missing)}"] if missing else []
         details += [f"unexpected {', '.join(extra)}"] if extra else []
     details += [hint] if hint else []
-    raise Miss(f"{_label(response)} answered {_dumps(got)}, expected {_dumps(value)}." + _then("; ".join(details)))
+    raise Miss(f"{_label(response)} answered {_dumps(got)}, expected {_dumps(value)}.", "; ".join(details))
 
 
 def json_body(response):
@@ -176,7 +178,7 @@ def hinted(hint):
     try:
         yield
     except Miss as exc:
-        raise Miss(str(exc) if " Hint: " in str(exc) else f"{exc} Hint: {hint}.") from None
+        raise Miss(exc.message, exc.hint or hint) from None
 
 
 def _explain(error, label):

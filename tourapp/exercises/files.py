@@ -51,7 +51,7 @@ def notes(app):
         if response.status_code == 200 and "%2e" in path:
             sent = _which(response.content)
             outside = f"GET {response.request.path_url} sent {sent or 'a file'}, from outside static/files/notes"
-            raise Miss(f"{outside}: a visitor could read any file this way. Hint: {safe}.")
+            raise Miss(f"{outside}: a visitor could read any file this way.", safe)
         expect_status(response, 404, safe)
 
 
@@ -62,7 +62,7 @@ def _expect_file(response, name):
     sent = _which(response.content)
     got = sent or f"{len(response.content)} bytes that are no file of static/"
     hint = "check the file name in your path" if sent else None
-    raise Miss(f"GET {response.request.path_url} sent {got}, expected {name}." + (f" Hint: {hint}." if hint else ""))
+    raise Miss(f"GET {response.request.path_url} sent {got}, expected {name}.", hint)
 
 
 def _which(content):

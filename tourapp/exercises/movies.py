@@ -30,14 +30,15 @@ def seeded(app):
         except Miss as miss:
             if "did not return a valid response" not in str(miss):
                 raise
-            raise Miss(f"{miss} Hint: Flask reads a tuple returned from a view as (body, status); "
-                       "jsonify(pair) turns the pair into a JSON array, as /rmovie does.") from None
+            hint = "Flask reads a tuple returned from a view as (body, status); jsonify(pair) turns the pair into a JSON array, as /rmovie does"
+            raise Miss(miss.message, hint) from None
         expect_status(first, 200)
         if json_body(first) != json_body(again):
             raise Miss(
                 f"GET /rmovie/{seed} answered {first.text.strip()} and then {again.text.strip()}, expected the same "
-                f"movie both times. Hint: make a new generator from the seed in each request, random.Random(seed), "
-                "and pick with its choice(); a generator made once keeps moving on."
+                "movie both times.",
+                "make a new generator from the seed in each request, random.Random(seed), and pick with its "
+                "choice(); a generator made once keeps moving on",
             )
         expect_json(first, expected, _seeded_hint(json_body(first), seed, expected))
 
@@ -97,7 +98,8 @@ def _untouched(app, path):
         random.setstate(state)  # leave the shared generator as the learner's code found it
         raise Miss(
             f"GET {path} used Python's shared generator (random.seed, random.choice, …), which every module "
-            "draws from. Hint: give the view a generator of its own, random.Random(seed), so that no other "
-            "code can shift its sequence, nor it theirs."
+            "draws from.",
+            "give the view a generator of its own, random.Random(seed), so that no other code can shift its "
+            "sequence, nor it theirs",
         )
     return response

@@ -27,7 +27,9 @@ def team(app):
     expect_status(response, 201, "a view sets another status by passing it to make_response: make_response(body, 201)" if response.status_code == 200 else None)
     expect_text(response, "team Owls created")
     if "Location" not in response.headers:  # a hint of its own: the header is missing, not wrong
-        raise Miss("POST /teams/Owls answered without a Location header. Hint: set it on the response before returning it: response.headers['Location'] = url_for('get_team', name=name).")
+        raise Miss("POST /teams/Owls answered without a Location header.",
+                   "set it on the response before returning it: "
+                   "response.headers['Location'] = url_for('get_team', name=name)")
     expect_header(response, "Location", "/teams/Owls", "url_for names the view that answers GET, with the name: url_for('get_team', name=name)")
     response = app.get("/teams/Owls")
     expect_status(response, 200, "the Location should name a URL that answers: add a view for GET /teams/<name>" if response.status_code in (404, 405) else None)

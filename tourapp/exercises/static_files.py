@@ -48,7 +48,8 @@ def hello_file(app):
     expect_text(response, HELLO)
     etag = response.headers.get("ETag")
     if etag is None:
-        raise Miss(f"GET /hello.txt answered without an ETag header, so a browser cannot ask whether its copy is still good. Hint: {send}.")
+        raise Miss("GET /hello.txt answered without an ETag header, so a browser cannot ask whether its copy is "
+                   "still good.", send)
     again = app.get("/hello.txt", headers={"If-None-Match": etag})
     expect_status(again, 304, "the answer should depend on If-None-Match: send_static_file handles it for you")
 
