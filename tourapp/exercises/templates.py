@@ -1,4 +1,4 @@
-"""Chapter 07's exercises: pages from template files of the learner's: one that loops, one that escapes, one with its own header."""
+"""Chapter 07's exercises: pages from the learner's template files: a loop, escaping, a header of its own."""
 
 import html
 import re
@@ -37,7 +37,8 @@ def movie_list(app):
 
 
 @exercise("07.2", "Bold, but safe", name="welcome_app",
-          goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, with markup and {{ }} in the name shown as text.")
+          goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, "
+               "with markup and {{ }} in the name shown as text.")
 def welcome(app):
     """Check that GET /welcome/<name>/ puts the name in bold, escaped, and never runs it as template code."""
     pages = []
@@ -63,7 +64,8 @@ def welcome(app):
 
 
 @exercise("07.3", "A header of its own", name="home_app",
-          goal="GET /home/ answers a page titled Home, from a template file, whose header says 'Welcome to the Flask Tour'.")
+          goal="GET /home/ answers a page titled Home, from a template file, "
+               "whose header says 'Welcome to the Flask Tour'.")
 def home(app):
     """Check that GET /home/ keeps its title but fills base.html's header block with a line of its own."""
     response = _page(app, "/home/")
