@@ -1,17 +1,19 @@
 """Chapter 07: ``/greet/<name>/`` renders templates/index.html, which extends base.html."""
 
 import http.client
+import shutil
 from functools import partial
 from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
-from flask import render_template_string
+from flask import Flask, render_template, render_template_string
 from markupsafe import escape
-from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
+from support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import movies, templates
+from tourapp.paths import TEMPLATES
 
 
 @pytest.fixture
@@ -147,6 +149,35 @@ def test_flask_cli_knows_the_app():
 
 NOTEBOOK = "notebooks/07-templates.ipynb"
 grown = partial(grown_from, templates.create_app)  # a factory of the templates app with one more route
+_FOLDER = []  # the learner's template folder, my_templates in the notebook, made by the fixture below
+
+
+@pytest.fixture(scope="module", autouse=True)
+def my_templates(tmp_path_factory):
+    """Make a template folder like the notebook's: a copy of base.html, ready for the learner's pages."""
+    folder = tmp_path_factory.mktemp("my_templates")
+    shutil.copy(TEMPLATES / "base.html", folder)
+    _FOLDER.append(folder)
+    yield folder
+    _FOLDER.remove(folder)
+
+
+def notebook_answer(name):
+    """Return a factory that runs the notebook's own answer, ``name``, with the test's template folder."""
+    # __name__ as in a kernel: the answers build Flask(__name__)
+    return lambda: from_notebook(NOTEBOOK, name, my_templates=_FOLDER[0], __name__="__main__")()
+
+
+def from_file(rule, filename, source, view):
+    """Return a factory of an app like the learner's: ``source`` saved as a template file, ``view`` at ``rule``."""
+
+    def factory():
+        (_FOLDER[0] / filename).write_text(source, encoding="utf-8")
+        app = Flask("mine", template_folder=_FOLDER[0])
+        app.add_url_rule(rule, view_func=view)
+        return app
+
+    return factory
 
 
 def framed(title, content, header=""):
@@ -159,6 +190,10 @@ LOOP = "<ul>{% for title in titles %}<li>{{ title }}</li>{% endfor %}</ul>"
 
 
 def list_right():
+    return render_template("movies.html", titles=movies.MOVIES.values())
+
+
+def list_from_a_string():
     return render_template_string(framed("Movies", LOOP), titles=movies.MOVIES.values())
 
 
@@ -186,6 +221,10 @@ WELCOME = framed("Welcome", "<p>Welcome, <b>{{ name }}</b>!</p>")
 
 
 def welcome_right(name):
+    return render_template("welcome.html", name=name)
+
+
+def welcome_from_a_string(name):
     return render_template_string(WELCOME, name=name)
 
 
@@ -209,8 +248,15 @@ def welcome_not_bold(name):
     return render_template_string(framed("Welcome", "<p>Welcome, {{ name }}!</p>"), name=name)
 
 
+HOME = framed("Home", "<p>Hi</p>", header="<h1>Welcome to the Flask Tour</h1>")
+
+
 def home_right():
-    return render_template_string(framed("Home", "<p>Hi</p>", header="<h1>Welcome to the Flask Tour</h1>"))
+    return render_template("home.html")
+
+
+def home_without_template():
+    return "<title>Home · Flask Tour</title><header><h1>Welcome to the Flask Tour</h1></header>"
 
 
 def home_title_only():
@@ -229,14 +275,18 @@ def home_in_the_title():
     ("exercise", "app", "status", "says"),
     [
         # test that the notebook's solutions pass, and so do the same answers written here
-        ("07.1", "movie_list_app", "passed", "one <li> per movie"),
-        ("07.2", "welcome_app", "passed", "shown as text"),
-        ("07.3", "home_app", "passed", "Welcome to the Flask Tour"),
-        ("07.1", grown("/movies/", list_right), "passed", "GET /movies/ answers a page titled Movies"),
-        ("07.2", grown("/welcome/<name>/", welcome_right), "passed", "GET /welcome/<name>/ answers"),
-        ("07.3", grown("/home/", home_right), "passed", "GET /home/ answers a page titled Home"),
+        ("07.1", notebook_answer("movie_list_app"), "passed", "one <li> per movie, in id order, from a template file"),
+        ("07.2", notebook_answer("welcome_app"), "passed", "shown as text"),
+        ("07.3", notebook_answer("home_app"), "passed", "Welcome to the Flask Tour"),
+        ("07.1", from_file("/movies/", "movies.html", framed("Movies", LOOP), list_right), "passed", "GET /movies/ answers a page titled Movies"),
+        ("07.2", from_file("/welcome/<name>/", "welcome.html", WELCOME, welcome_right), "passed", "GET /welcome/<name>/ answers"),
+        ("07.3", from_file("/home/", "home.html", HOME, home_right), "passed", "GET /home/ answers a page titled Home"),
+        # test that the right page written as a string in the view, or with no template, is sent back to a file
+        ("07.1", grown("/movies/", list_from_a_string), "failed", "GET /movies/ answered the right page, but from a template given as a string, expected a template file. Hint: write the template into a file, (my_templates / \"movies.html\")"),
+        ("07.2", grown("/welcome/<name>/", welcome_from_a_string), "failed", "GET /welcome/Peter/ answered the right page, but from a template given as a string"),
+        ("07.3", grown("/home/", home_without_template), "failed", "GET /home/ answered the right page, but from no template at all, expected a template file. Hint: write the template into a file, (my_templates / \"home.html\").write_text(…)"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("07.1", grown("/movies", list_right), "failed", "GET /movies/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /movies/"),
+        ("07.1", grown("/movies", list_from_a_string), "failed", "GET /movies/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /movies/"),
         ("07.1", grown("/movies/", list_unframed), "failed", "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template with {% extends \"base.html\" %}"),
         ("07.1", grown("/movies/", list_wrong_title), "failed", "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with Movies"),
         ("07.1", grown("/movies/", list_in_one_item), "failed", "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>"),

@@ -96,3 +96,15 @@ def test_recorded_pictures_are_the_files_the_apps_serve():
                         assert picture in files, f"{path.name}: a recorded {mime} is no file in static/"
                         seen.append((path.name, files[picture]))
     assert ("05-send-file.ipynb", "sid.png") in seen and ("08-static-files.ipynb", "sid.jpg") in seen
+
+
+ANCHORED = re.compile(r"\]\((\d\d-[\w-]+\.ipynb)#([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_links_to_a_section_find_its_heading(path):
+    # JupyterLab gives a heading the id of its text with spaces made dashes (createHeaderId)
+    for target, anchor in ANCHORED.findall(markdown(read(path))):
+        headings = re.findall(r"^#+ (.+)$", markdown(read(ROOT / "notebooks" / target)), re.MULTILINE)
+        ids = {re.sub(r"[`*_]", "", heading).strip().replace(" ", "-") for heading in headings}
+        assert anchor in ids, f"{path.name} links to {target}#{anchor}, which has no such heading"

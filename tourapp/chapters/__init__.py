@@ -61,9 +61,11 @@ CHAPTERS = [
             "a dict becomes JSON, `jsonify`, `(body, status, headers)`, a seeded random pick: "
             "`GET /rmovie` → `[2,\"The Raid\"]`"),
     Chapter("07", "templates", "Templates", "templates", "templates", "templates",
-            "`render_template`, `{% extends \"base.html\" %}` and blocks, `{% for %}`, autoescaping: `GET /greet/Peter/`"),
+            "`render_template`, `{% extends \"base.html\" %}` and blocks, autoescaping, template files of your own "
+            "and `{% for %}`: `GET /greet/Peter/`"),
     Chapter("08", "static-files", "Static files", "static_files", "static_files", "static_files",
-            "`/static/…`, `url_for('static', …)`, `send_static_file` for `/about`, behind a proxy"),
+            "`/static/…`, `url_for('static', …)`, `send_static_file` for `/about`, how long browsers keep static "
+            "files, behind a proxy"),
     Chapter("09", "error-pages", "Error pages", "errors", "errors", "errors",
             "`@app.errorhandler(404)` with `templates/404.html`, `abort(404)`, the one JSON error format"),
     Chapter("10", "sqlite", "SQLite with Flask-SQLAlchemy", "cities", "cities", "sqlite",

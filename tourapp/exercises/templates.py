@@ -1,8 +1,10 @@
-"""Chapter 07's exercises: grow the templates app by a page that loops, one that escapes, one with its own header."""
+"""Chapter 07's exercises: pages from the learner's template files: a loop, escaping, a header of its own."""
 
 import html
 import re
+from pathlib import Path
 
+from flask import template_rendered
 from markupsafe import escape
 
 from ..chapters.movies import MOVIES
@@ -14,13 +16,14 @@ _EXTEND = 'start the template with {% extends "base.html" %} and fill its title 
 
 
 @exercise("07.1", "A list of movies", name="movie_list_app",
-          goal="GET /movies/ answers a page titled Movies with one <li> per movie, in id order.")
+          goal="GET /movies/ answers a page titled Movies with one <li> per movie, in id order, from a template file.")
 def movie_list(app):
     """Check that GET /movies/ renders a page, framed by base.html, that lists every title."""
     response = _page(app, "/movies/")
     _expect_title(response, "Movies")
     items = _texts(response.text, "li")
     if items == TITLES:
+        _expect_template_file(response, "movies.html")
         return
     if len(items) == 1 and all(title in items[0] for title in TITLES):
         hint = "every title landed in one <li>: put the <li> … </li> inside the {% for %} … {% endfor %} loop"
@@ -34,11 +37,14 @@ def movie_list(app):
 
 
 @exercise("07.2", "Bold, but safe", name="welcome_app",
-          goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p>, with markup and {{ }} in the name shown as text.")
+          goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, "
+               "with markup and {{ }} in the name shown as text.")
 def welcome(app):
     """Check that GET /welcome/<name>/ puts the name in bold, escaped, and never runs it as template code."""
+    pages = []
     for name in ("Peter", "<i>Ann", "{{7*7}}"):
         response = _page(app, f"/welcome/{name}/")
+        pages.append(response)
         _expect_title(response, "Welcome")
         expected = f"<p>Welcome, <b>{escape(name)}</b>!</p>"
         if expected in response.text:
@@ -47,17 +53,19 @@ def welcome(app):
         got = repr(found.group(0)) if found else "no such paragraph"
         if found and found.group(1) == "49":
             hint = ("the name became part of the template's source and Jinja ran it: pass the name as a value, "
-                    "render_template_string(PAGE, name=name), and write {{ name }} in the template")
+                    "render_template(\"welcome.html\", name=name), and write {{ name }} in the template")
         elif found and found.group(1) == name:
             hint = ("the markup in the name reached the page unescaped: let Jinja fill it in as {{ name }}, "
                     "without |safe or Markup(), and never paste it into the page yourself")
         else:
             hint = "write <p>Welcome, <b>{{ name }}</b>!</p> in the content block"
         raise Miss(f"GET /welcome/{name}/ showed {got}, expected {expected!r}.", hint)
+    _expect_template_file(pages[0], "welcome.html")
 
 
 @exercise("07.3", "A header of its own", name="home_app",
-          goal="GET /home/ answers a page titled Home whose header says 'Welcome to the Flask Tour'.")
+          goal="GET /home/ answers a page titled Home, from a template file, "
+               "whose header says 'Welcome to the Flask Tour'.")
 def home(app):
     """Check that GET /home/ keeps its title but fills base.html's header block with a line of its own."""
     response = _page(app, "/home/")
@@ -65,6 +73,7 @@ def home(app):
     headers = _texts(response.text, "header")
     expected = "Welcome to the Flask Tour"
     if headers == [expected]:
+        _expect_template_file(response, "home.html")
         return
     if headers == ["Home"]:
         hint = ("base.html's header repeats the title unless a page fills the header block: add "
@@ -75,11 +84,30 @@ def home(app):
 
 
 def _page(app, path):
-    """GET an HTML page and expect 200 and text/html."""
-    response = app.get(path)
+    """GET an HTML page and expect 200 and text/html; note the templates it was rendered from."""
+    rendered = []
+
+    def note(sender, template, context, **extra):
+        rendered.append(template)
+
+    # Flask signals each template it renders, in the server's thread, before the answer leaves.
+    with template_rendered.connected_to(note, app.app):
+        response = app.get(path)
     expect_status(response, 200)
     expect_mimetype(response, "text/html")
+    response.templates = rendered
     return response
+
+
+def _expect_template_file(response, name):
+    """Expect the page to come from a template file, not from a string in the view."""
+    if any(template.filename and Path(template.filename).is_file() for template in response.templates):
+        return
+    label = f"{response.request.method} {response.request.path_url}"
+    how = "a template given as a string" if response.templates else "no template at all"
+    hint = (f"write the template into a file, (my_templates / \"{name}\").write_text(…), build the app with "
+            f"template_folder=my_templates and render the file by name: render_template(\"{name}\", …)")
+    raise Miss(f"{label} answered the right page, but from {how}, expected a template file.", hint)
 
 
 def _expect_title(response, title):
