@@ -7,13 +7,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lab test test-all record student bench clean
+.PHONY: lab refresh lab-teacher test test-all record student bench clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# More options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8890".
+LAB_ARGS ?=
+# The learner's own copy of the student edition (git-ignored): written once, never overwritten.
+MINE := my-notebooks
 
+# The learner's command. JupyterLab's root is the learner's folder: the teacher's edition (and
+# its solutions) is out of sight, and every file Lab saves is the learner's own.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/00-start-here.ipynb
+	$(BIN)/python -m tourapp.learner --into $(MINE)
+	$(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(MINE) --LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
+
+# A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
+refresh: $(STAMP)
+	$(BIN)/python -m tourapp.learner --into $(MINE) --refresh "$(NB)"
+
+# The teacher's edition, with the student edition and the learners' copies beside it. Lab's
+# autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
+# a tracked file; save on purpose (Ctrl+S), then `make record`.
+lab-teacher: $(STAMP)
+	$(BIN)/python -m tourapp.student --out build/student --allow-dirty
+	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
@@ -36,8 +54,9 @@ record: $(STAMP)
 	$(BIN)/python tools/record.py $(NB)
 
 # The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
+# It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.student --out build/student
+	$(BIN)/python -m tourapp.student --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
@@ -48,5 +67,6 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# Never $(MINE): that is the learner's work.
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
