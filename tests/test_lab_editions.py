@@ -57,9 +57,14 @@ def _saved(path, timeout=60, until=lambda results: results):
     :return: the (exercise, status) pairs found last.
     """
     deadline = time.monotonic() + timeout
+    found = []
     while True:
-        nb = nbformat.read(path, as_version=4)
-        found = [(r.exercise, r.status) for cell in nb.cells for r in results_in(cell.get("outputs", []))]
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except nbformat.reader.NotJSONError:  # caught mid-save: Jupyter rewrites the file in place
+            pass
+        else:
+            found = [(r.exercise, r.status) for cell in nb.cells for r in results_in(cell.get("outputs", []))]
         if until(found) or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
@@ -99,7 +104,13 @@ def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
     mine = tmp_path / "01-hello.ipynb"
     with e2e.JupyterLab(browser, root=tmp_path, settings=SETTINGS) as lab:
         panel = lab.open("01-hello.ipynb")
-        lab.run_all(panel)
+        try:
+            lab.run_all(panel, timeout=300_000)  # generous: a loaded machine, not a slow notebook
+        except Exception:
+            e2e.screenshot(lab.page, "lab-learner-run-all-failed")  # what stood in the way: a dialog?
+            prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+            raise AssertionError(f"Run All did not finish; prompts {prompts}; dialogs "
+                                 f"{lab.page.locator('.jp-Dialog').all_inner_texts()}\n{lab.tail()}") from None
         not_done = [("01.1", "not done"), ("01.2", "not done"), ("01.3", "not done")]
         assert _saved(mine, until=lambda found: found == not_done) == not_done  # autosave keeps the learner's work
 
