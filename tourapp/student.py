@@ -186,7 +186,8 @@ def main(argv=None):
     parser.add_argument("--allow-dirty", action="store_true", help="go on although the notebooks have uncommitted changes")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    changed = uncommitted(paths) if paths else []
+    # The whole folder by default, so that a notebook added or deleted there counts too.
+    changed = uncommitted(args.notebooks or [ROOT / "notebooks"])
     if changed is None:
         print("note: the notebooks are not in a git checkout, so nothing tells whether they hold uncommitted changes")
     elif changed:
