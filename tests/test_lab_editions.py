@@ -1,13 +1,14 @@
 """The two editions in a real JupyterLab, opened as make lab and make lab-teacher open them.
 
 The learner's path: their own copy, Run All, then an exercise answered wrong and then right in
-the notebook's UI, autosave keeping their work. The teacher's: a tracked notebook opened and run
+the notebook's UI and saved. The teacher's: a tracked notebook opened and run
 with the settings make lab-teacher ships, and nothing in the checkout changes.
 """
 
 import subprocess
 import time
 
+import json5
 import nbformat
 import pytest
 import requests
@@ -19,13 +20,14 @@ from tourapp.paths import ROOT
 
 pytestmark = pytest.mark.jupyterlab
 
-# Lab's own defaults (autosave on, as make lab has it), with autosave every second instead of
-# every two minutes, so that a save that would happen happens while the test looks.
+# Lab's own defaults, as make lab and make lab-teacher leave them (no news, every cell in the DOM).
 SETTINGS = {
-    "@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": 1},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
 }
+# For the teacher's edition: autosave every second instead of every two minutes, so that a save
+# that would happen, were autosave on, happens while the test looks.
+EAGER = {**SETTINGS, "@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": 1}}
 TEAPOT = '''def teapot_app():
     """Build the hello app with a route that refuses to brew coffee, GET /coffee."""
     app = hello.create_app()
@@ -52,7 +54,7 @@ def browser():
 
 
 def _saved(path, timeout=60, until=lambda results: results):
-    """Wait until autosave has written check results into the notebook on disk that satisfy ``until``.
+    """Wait until the notebook on disk holds check results that satisfy ``until``.
 
     :return: the (exercise, status) pairs found last.
     """
@@ -68,6 +70,16 @@ def _saved(path, timeout=60, until=lambda results: results):
         if until(found) or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
+
+
+def _autosave(lab):
+    """Say whether autosave is on in this JupyterLab (its default and the user's setting)."""
+    plugin = requests.get(
+        f"{lab.url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin",
+        headers={"Authorization": f"token {lab.token}"}, timeout=30,
+    ).json()
+    user = json5.loads(plugin["raw"] or "{}")
+    return user.get("autosave", plugin["schema"]["properties"]["autosave"]["default"])
 
 
 def _lines(text):
@@ -92,13 +104,15 @@ def _answer(lab, panel, source):
         "([prompt, before]) => /^\\[\\d+\\]:$/.test(prompt.textContent.trim()) && prompt.textContent.trim() !== before",
         arg=[prompt.element_handle(), before],
     )
-    return check.locator(".jp-OutputArea-output").first.inner_text()
+    shown = check.locator(".jp-OutputArea-output").first.inner_text()
+    lab.menu("File", "docmanager:save")  # as a learner may (autosave would, within two minutes)
+    return shown
 
 
 def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
     # test the learner's path: make lab's copy (the student edition, generated the way make lab
     # does) opens with Lab's root on it; Run All says "not done yet"; a wrong answer typed into
-    # the cell gives ✗ and a right one ✓; autosave writes the learner's copy, and nothing else
+    # the cell gives ✗ and a right one ✓; saving writes the learner's copy, and nothing else
     before = _status()
     learner.write_missing(tmp_path)
     mine = tmp_path / "01-hello.ipynb"
@@ -112,7 +126,9 @@ def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
             raise AssertionError(f"Run All did not finish; prompts {prompts}; dialogs "
                                  f"{lab.page.locator('.jp-Dialog').all_inner_texts()}\n{lab.tail()}") from None
         not_done = [("01.1", "not done"), ("01.2", "not done"), ("01.3", "not done")]
-        assert _saved(mine, until=lambda found: found == not_done) == not_done  # autosave keeps the learner's work
+        assert _autosave(lab) is True  # make lab leaves Lab's autosave on: the learner's work is kept
+        lab.menu("File", "docmanager:save")
+        assert _saved(mine, until=lambda found: found == not_done) == not_done
 
         shown = _answer(lab, panel, TEAPOT.format(answer=WRONG))
         assert "✗" in shown and "01.2" in shown and "418" in shown, shown
@@ -134,12 +150,8 @@ def test_the_teachers_edition_opens_and_runs_without_writing_a_tracked_file(brow
     notebook = ROOT / "notebooks" / "01-hello.ipynb"
     saved = notebook.read_bytes()
     env = {"JUPYTER_CONFIG_PATH": str(ROOT / "tools" / "lab-teacher")}
-    with e2e.JupyterLab(browser, root=ROOT, settings=SETTINGS, env=env) as lab:
-        plugin = requests.get(
-            f"{lab.url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin",
-            headers={"Authorization": f"token {lab.token}"}, timeout=30,
-        ).json()
-        assert plugin["schema"]["properties"]["autosave"]["default"] is False
+    with e2e.JupyterLab(browser, root=ROOT, settings=EAGER, env=env) as lab:
+        assert _autosave(lab) is False
         panel = lab.open("notebooks/01-hello.ipynb")
         lab.run_all(panel)
         lab.page.wait_for_timeout(3_000)  # three autosave intervals, were autosave on
