@@ -15,14 +15,32 @@ PYTHONS ?= 3.11 3.12 3.13
 REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 HUB_STAMP := $(VENV)/.hub-stamp
 
-.PHONY: lab test test-all test-pythons test-lowest lock upgrade record student bench hub-tools clean
+.PHONY: lab refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# More options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8890".
+LAB_ARGS ?=
+# The learner's own copy of the student edition (git-ignored): written once, never overwritten.
+MINE := my-notebooks
 
 # LAB_ARGS go to Lab as they are: LAB_ARGS=--no-browser starts it without opening a browser.
+# The learner's command. JupyterLab's root is the learner's folder: the teacher's edition (and
+# its solutions) is out of sight, and every file Lab saves is the learner's own.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks/00-start-here.ipynb
+	$(BIN)/python -m tourapp.learner --into $(MINE)
+	$(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(MINE) --LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
+
+# A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
+refresh: $(STAMP)
+	$(BIN)/python -m tourapp.learner --into $(MINE) --refresh "$(NB)"
+
+# The teacher's edition, with the student edition and the learners' copies beside it. Lab's
+# autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
+# a tracked file; save on purpose (Ctrl+S), then `make record`.
+lab-teacher: $(STAMP)
+	$(BIN)/python -m tourapp.student --out build/student --allow-dirty
+	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
@@ -45,8 +63,9 @@ record: $(STAMP)
 	$(BIN)/python tools/record.py $(NB)
 
 # The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
+# It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.student --out build/student
+	$(BIN)/python -m tourapp.student --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
@@ -114,5 +133,6 @@ test-pythons:
 	done; \
 	if [ -n "$$failed" ]; then echo "test-pythons failed on:$$failed"; exit 1; fi
 
+# Never $(MINE): that is the learner's work.
 clean:
 	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules build *.egg-info .pytest_cache

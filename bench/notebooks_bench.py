@@ -1,5 +1,5 @@
-"""Time the notebook suite: `pytest --nbval -n 2 --dist loadscope` vs `jupyter nbconvert --execute`
-on the same notebooks one by one, side by side in one run."""
+"""Time the notebook suite as `make test` runs it, `pytest --nbval -n 4 --dist loadscope`, against
+`jupyter nbconvert --execute` on the same notebooks one by one, side by side in one run."""
 
 import subprocess
 import sys
@@ -19,13 +19,13 @@ def timed(command, **kwargs):
 
 
 def main():
-    pytest = timed([BIN / "pytest", "--nbval", "-n", "2", "--dist", "loadscope", "notebooks/"])
+    pytest = timed([BIN / "pytest", "--nbval", "-n", "4", "--dist", "loadscope", "notebooks/"])
     with tempfile.TemporaryDirectory() as out:
         nbconvert = sum(
             timed([BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--output-dir", out, str(nb)])
             for nb in NOTEBOOKS
         )
-    print(f"{len(NOTEBOOKS)} notebooks   pytest --nbval -n 2: {pytest:5.1f} s   nbconvert one by one: "
+    print(f"{len(NOTEBOOKS)} notebooks   pytest --nbval -n 4: {pytest:5.1f} s   nbconvert one by one: "
           f"{nbconvert:5.1f} s   ratio {nbconvert / pytest:.1f}x  (goals: >= 2.5x, <= 30 s)")
 
 

@@ -190,10 +190,13 @@ class JupyterLab:
     on exit: ``with JupyterLab(context) as lab: panel = lab.open("notebooks/01-hello.ipynb")``.
     """
 
-    def __init__(self, context, root=ROOT):
+    def __init__(self, context, root=ROOT, settings=LAB_SETTINGS, env=None):
+        """:param settings: the user settings to write; :param env: variables added to the server's environment."""
         self.context = context
         self.page = None
         self.root = root
+        self.settings = settings
+        self.extra_env = env or {}
         self.token = secrets.token_hex(16)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -244,7 +247,7 @@ class JupyterLab:
     def start(self, timeout=90):
         """Start the server and return once its API answers."""
         settings = self.home / "settings"
-        for plugin, values in LAB_SETTINGS.items():
+        for plugin, values in self.settings.items():
             path = settings / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
@@ -256,6 +259,7 @@ class JupyterLab:
             ("IPYTHONDIR", "ipython"),
         ]:
             env[name] = str(self.home / folder)
+        env.update(self.extra_env)
         command = [
             sys.executable, "-m", "jupyterlab",
             "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",

@@ -6,6 +6,7 @@ import importlib
 import re
 
 import nbformat
+import nbval.plugin as nbval_plugin
 import pytest
 
 from tourapp.chapters import CHAPTERS as MAP
@@ -58,7 +59,44 @@ def test_recorded_top_to_bottom_with_no_errors_and_nothing_skipped(path):
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1)), "record with make record"
     assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
     # nbval's escape hatches: every output is compared, none ignored or skipped
-    assert not [cell for cell in code if re.search(r"#\s*NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION)", cell.source)]
+    assert [(cell.get("id"), hatch) for cell in code for hatch in escape_hatches(cell)] == []
+
+
+def escape_hatches(cell):
+    """List the comments and tags in a cell that tell nbval to skip it or not compare (all of) it.
+
+    nbval's own tables name what it obeys; the patterns catch spellings it may obey elsewhere
+    (any ``# NBVAL_…`` or ``# PYTEST_VALIDATE_…`` comment, any ``nbval-…`` tag).
+    """
+    comments = [m.group(1) for m in re.finditer(r"^\s*#+\s*((?:NBVAL|PYTEST_VALIDATE)_\w+)", cell.source, re.MULTILINE)]
+    comments += [c for c in nbval_plugin.comment_markers if re.search(rf"^\s*#+\s*{c}\s*$", cell.source, re.MULTILINE)]
+    tags = cell.get("metadata", {}).get("tags", [])
+    tags = [t for t in tags if t in nbval_plugin.metadata_tags or t.startswith("nbval-") or t == "raises-exception"]
+    return sorted(set(comments)) + sorted(set(tags))
+
+
+@pytest.mark.parametrize(
+    ("source", "tags", "found"),
+    [
+        # test that the guard finds each way of telling nbval to look away, comments and tags
+        ("x = 1  # NBVAL_IGNORE_OUTPUT", [], []),  # not a comment line: nbval ignores it too
+        ("# NBVAL_IGNORE_OUTPUT\nprint(1)", [], ["NBVAL_IGNORE_OUTPUT"]),
+        ("  ## NBVAL_SKIP", [], ["NBVAL_SKIP"]),
+        ("# NBVAL_RAISES_EXCEPTION", [], ["NBVAL_RAISES_EXCEPTION"]),
+        ("# NBVAL_CHECK_OUTPUT", [], ["NBVAL_CHECK_OUTPUT"]),
+        ("# PYTEST_VALIDATE_IGNORE_OUTPUT", [], ["PYTEST_VALIDATE_IGNORE_OUTPUT"]),
+        ("# PYTEST_VALIDATE_SKIP", [], ["PYTEST_VALIDATE_SKIP"]),
+        ("print(1)", ["nbval-ignore-output"], ["nbval-ignore-output"]),
+        ("print(1)", ["nbval-skip"], ["nbval-skip"]),
+        ("print(1)", ["raises-exception"], ["raises-exception"]),
+        ("print(1)", ["nbval-raises-exception", "nbval-check-output"], ["nbval-check-output", "nbval-raises-exception"]),
+        ("print(1)", ["pytest-validate-ignore-output"], ["pytest-validate-ignore-output"]),
+        ("print(1)", ["hide-input"], []),
+    ],
+)
+def test_the_escape_hatch_guard(source, tags, found):
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": tags})
+    assert escape_hatches(cell) == found
 
 
 def test_the_chapter_map_lists_every_notebook_and_the_readme_shows_it():

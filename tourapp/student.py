@@ -1,18 +1,23 @@
 """Write the student edition: every notebook with its solutions taken out and its outputs cleared.
 
-Usage: python -m tourapp.student [NOTEBOOK ...] [--out DIR]
+Usage: python -m tourapp.student [NOTEBOOK ...] [--out DIR] [--allow-dirty]
 (default: every notebook in notebooks/, written to build/student/)
 
 A solution is the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code cell
 (nbgrader's markers). The student edition has ``# YOUR CODE HERE`` and ``raise
 NotImplementedError`` in its place, at the same indentation. A solution must sit inside a
 function: the placeholder raises, and at the top level of a cell it would stop "Run All".
+
+Nothing may leak: an exercise's answer cell (the cell right above its ``check("NN.k")`` cell,
+defining the function the exercise names) without the markers stops the edition, naming the
+cell, and so do notebooks with uncommitted changes unless ``--allow-dirty`` says they are meant.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,11 +26,12 @@ from nbformat.v4 import new_markdown_cell
 
 from .paths import ROOT
 
-__all__ = ["strip_solutions", "student_edition", "write_edition"]
+__all__ = ["check_answer_cells", "strip_solutions", "student_edition", "uncommitted", "write_edition"]
 
 PLACEHOLDER = ["# YOUR CODE HERE", "raise NotImplementedError"]
 _MARKER = re.compile(r"^(\s*)#+\s*(BEGIN|END) SOLUTION\s*$")
 _CHAPTER = re.compile(r"^(\d\d)-")
+_CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
 NOTE = """\
 **Student edition**, generated from `{source}` by `make student`: do not edit its text here
 (change the source notebook and generate it again). The solutions of the "Try it" exercises
@@ -64,9 +70,49 @@ def strip_solutions(source):
     return "\n".join(lines)
 
 
-def student_edition(nb, source):
-    """Return the student edition of a notebook; ``source`` names it in the first cell's note."""
+def check_answer_cells(nb):
+    """Refuse a notebook whose answers would reach the student edition unmarked.
+
+    Each ``check("NN.k")`` cell must sit right under the code cell that defines the exercise's
+    function, and every cell that defines it must keep its solution between the markers.
+
+    :raise ValueError: naming the cell (its number, counting from 1, and its id) and what is wrong.
+    """
+    from .exercises import get  # the registry imports every chapter's checks: only when needed
+
+    names = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for exercise_id in _CHECK_CALL.findall(cell.source):
+            exercise = get(exercise_id)
+            if exercise is None:
+                raise ValueError(f"{_cell(nb, index)} checks {exercise_id}, which is no exercise")
+            above = nb.cells[index - 1] if index else None
+            if above is None or above.cell_type != "code" or not _defines(above.source, exercise.name):
+                raise ValueError(
+                    f"{_cell(nb, index)} checks {exercise_id}, but the cell above it does not define "
+                    f"`{exercise.name}()`: put the exercise's answer cell right above its check"
+                )
+            names[exercise.name] = exercise_id
+    for index, cell in enumerate(nb.cells):
+        defined = [name for name in names if cell.cell_type == "code" and _defines(cell.source, name)]
+        if defined and not _has_marker(cell.source):
+            raise ValueError(
+                f"{_cell(nb, index)} defines `{defined[0]}()`, the answer to {names[defined[0]]}, but has no "
+                "### BEGIN SOLUTION / ### END SOLUTION markers: the student edition would hand out whatever "
+                "it holds. Put the solution between the markers (or remove the cell)"
+            )
+
+
+def student_edition(nb, source, note=None):
+    """Return the student edition of a notebook; ``source`` names it in the first cell's note.
+
+    :param note: the first cell's text (``{source}`` is filled in); the student edition's by default.
+    :raise ValueError: an answer cell without markers (see :func:`check_answer_cells`), or bad markers.
+    """
     nb = nbformat.from_dict(nb)  # a deep copy: the source notebook stays as it was
+    check_answer_cells(nb)
     for cell in nb.cells:
         if _has_marker(cell.source):
             if cell.cell_type != "code":
@@ -79,7 +125,7 @@ def student_edition(nb, source):
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
-    note = new_markdown_cell(NOTE.format(source=source))
+    note = new_markdown_cell((note or NOTE).format(source=source))
     note.id = "student-edition"
     nb.cells.insert(0, note)
     info = {"edition": "student", "source": source}
@@ -90,13 +136,13 @@ def student_edition(nb, source):
     return nb
 
 
-def write_edition(path, out_dir):
+def write_edition(path, out_dir, note=None):
     """Write the student edition of the notebook at ``path`` into ``out_dir``; return its path."""
     path = Path(path).resolve()
     source = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
     nb = nbformat.read(path, as_version=4)
     try:
-        edition = student_edition(nb, source)
+        edition = student_edition(nb, source, note)
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
     out = Path(out_dir) / path.name
@@ -105,16 +151,56 @@ def write_edition(path, out_dir):
     return out
 
 
+def uncommitted(paths):
+    """Return git's status lines for the files that differ from the last commit, or None outside git."""
+    paths = [Path(path).resolve() for path in paths]
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", *map(str, paths)],
+            cwd=paths[0].parent, capture_output=True, text=True, timeout=60,
+        )
+    except FileNotFoundError:  # no git on this machine
+        return None
+    return status.stdout.splitlines() if status.returncode == 0 else None
+
+
 def _has_marker(source):
     return any(_MARKER.match(line) for line in source.splitlines())
+
+
+def _defines(source, name):
+    return re.search(rf"^\s*def {re.escape(name)}\s*\(", source, re.MULTILINE) is not None
+
+
+def _cell(nb, index):
+    """Name a cell as a person finds it: its number from the top, its id and its first line."""
+    cell = nb.cells[index]
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    return f"cell {index + 1} (id {cell.get('id', '?')}, `{first[:60]}`)"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tourapp.student", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="source notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="folder to write to")
+    parser.add_argument("--allow-dirty", action="store_true", help="go on although the notebooks have uncommitted changes")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    # The whole folder by default, so that a notebook added or deleted there counts too.
+    changed = uncommitted(args.notebooks or [ROOT / "notebooks"])
+    if changed is None:
+        print("note: the notebooks are not in a git checkout, so nothing tells whether they hold uncommitted changes")
+    elif changed:
+        listing = "\n".join(f"  {line}" for line in changed)
+        if not args.allow_dirty:
+            print(
+                f"error: these notebooks have uncommitted changes (git status):\n{listing}\n"
+                "A learner's attempts or a half-done edit would go out to students. Commit or restore them "
+                "first, or pass --allow-dirty (make student ALLOW_DIRTY=1) if you mean to hand them out.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"warning: made from notebooks with uncommitted changes (--allow-dirty):\n{listing}", file=sys.stderr)
     for path in paths:
         try:
             out = write_edition(path, args.out)
