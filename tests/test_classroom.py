@@ -15,15 +15,13 @@ from support import grown as grown_from
 
 from tourapp import check
 from tourapp.chapters import hello
-from tourapp.exercises import expect, for_chapter, get, results_in, run
+from tourapp.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
 from tourapp.exercises.registry import BROKEN
 from tourapp.paths import ROOT
 from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-# A check cell grades the learner's answer: check("NN.k") alone. A cell that hands the check an
-# app of its own (01 shows what a wrong answer looks like) is a demonstration, not an exercise.
-_CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d\d\.\d+)["']\s*\)\s*$""", re.MULTILINE)
+_CHECK_CALL = CHECK_CELL  # check("NN.k") alone: 01's demonstration of a wrong answer is not an exercise
 _SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION", re.MULTILINE | re.DOTALL)
 grown = partial(grown_from, lambda config=None: Flask("shout"))  # 01's answers start from a new Flask app
 

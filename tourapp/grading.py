@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import subprocess
 import tempfile
@@ -25,15 +24,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .exercises import Result, for_chapter, results_in
+from .exercises import CHECK_CELL, Result, for_chapter, results_in
 from .exercises.expect import describe
 
 __all__ = ["Graded", "grade"]
 
 _KERNELS = set()  # the kernel managers of the notebooks running now
-# The cell that grades an exercise: check("NN.k") alone. A check handed an app of its own
-# (check("01.1", first_try), 01's demonstration of a wrong answer) grades nothing of the student's.
-_CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d\d)\.(\d+)["']\s*\)\s*$""", re.MULTILINE)
 
 
 @dataclass
@@ -200,9 +196,9 @@ def _collect(nb, graded):
         if error is not None and graded.first_error is None:
             graded.first_error = (index, _cell(nb, index, f"raising {raised}"))
         ran = cell.execution_count is not None or cell.outputs
-        checks = _CHECK_CALL.findall(cell.source)
-        for chapter, number in checks:
-            graded.check_cells[f"{chapter}.{number}"] = (index, raised if ran else None)
+        checks = CHECK_CELL.findall(cell.source)
+        for exercise_id in checks:
+            graded.check_cells[exercise_id] = (index, raised if ran else None)
         for result in results_in(cell.outputs) if checks else ():
             graded.results[result.exercise] = result
 
@@ -212,7 +208,7 @@ def _chapter_of(nb):
     chapter = nb.metadata.get("flask_tour", {}).get("chapter")
     if chapter:
         return str(chapter)
-    found = Counter(m[0] for cell in nb.cells if cell.cell_type == "code" for m in _CHECK_CALL.findall(cell.source))
+    found = Counter(m[:2] for cell in nb.cells if cell.cell_type == "code" for m in CHECK_CELL.findall(cell.source))
     return found.most_common(1)[0][0] if found else None
 
 

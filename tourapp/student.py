@@ -31,7 +31,6 @@ __all__ = ["check_answer_cells", "strip_solutions", "student_edition", "uncommit
 PLACEHOLDER = ["# YOUR CODE HERE", "raise NotImplementedError"]
 _MARKER = re.compile(r"^(\s*)#+\s*(BEGIN|END) SOLUTION\s*$")
 _CHAPTER = re.compile(r"^(\d\d)-")
-_CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
 NOTE = """\
 **Student edition**, generated from `{source}` by `make student`: do not edit its text here
 (change the source notebook and generate it again). The solutions of the "Try it" exercises
@@ -78,13 +77,13 @@ def check_answer_cells(nb):
 
     :raise ValueError: naming the cell (its number, counting from 1, and its id) and what is wrong.
     """
-    from .exercises import get  # the registry imports every chapter's checks: only when needed
+    from .exercises import CHECK_CELL, get  # the registry imports every chapter's checks: only when needed
 
     names = {}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        for exercise_id in _CHECK_CALL.findall(cell.source):
+        for exercise_id in CHECK_CELL.findall(cell.source):
             exercise = get(exercise_id)
             if exercise is None:
                 raise ValueError(f"{_cell(nb, index)} checks {exercise_id}, which is no exercise")

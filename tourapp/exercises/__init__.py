@@ -7,6 +7,6 @@ requests and compares the answers with ``expect_status``, ``expect_text``, ``exp
 """
 
 from .checking import MIMETYPE, Result, check, results_in, run
-from .registry import Exercise, exercise, for_chapter, get
+from .registry import CHECK_CELL, Exercise, exercise, for_chapter, get
 
-__all__ = ["MIMETYPE", "Exercise", "Result", "check", "exercise", "for_chapter", "get", "results_in", "run"]
+__all__ = ["CHECK_CELL", "MIMETYPE", "Exercise", "Result", "check", "exercise", "for_chapter", "get", "results_in", "run"]

@@ -8,12 +8,17 @@ decorated with :func:`exercise`. The modules are imported the first time an exer
 from __future__ import annotations
 
 import importlib
+import re
 import pkgutil
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["BROKEN", "Exercise", "exercise", "for_chapter", "get"]
+__all__ = ["BROKEN", "CHECK_CELL", "Exercise", "exercise", "for_chapter", "get"]
 
+# The cell that grades an exercise: check("NN.k") alone. A check handed an app of its own
+# (check("01.1", first_try), 01's demonstration of a wrong answer) grades nothing of the learner's;
+# the grader, the student edition and the tests all tell the two apart by this.
+CHECK_CELL = re.compile(r"""^\s*check\(\s*["'](\d\d\.\d+)["']\s*\)\s*$""", re.MULTILINE)
 _EXERCISES: dict[str, Exercise] = {}
 BROKEN: dict[str, str] = {}  # module name -> why it could not be imported
 _loaded = False
