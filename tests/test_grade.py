@@ -19,10 +19,11 @@ pytestmark = pytest.mark.slow
 
 SOURCE = ROOT / "notebooks" / "01-hello.ipynb"
 MARKER = f"{70000 + os.getpid() % 10000}.5"  # a `sleep` only this test's endless loop starts
+# The kernel names itself, so that the test finds it from outside its sandbox (whose pids differ).
+NAME = f"loop{MARKER}"
 LOOP = """\
-import os, subprocess
-with open({pidfile!r}, "w") as f:
-    f.write(str(os.getpid()))
+import ctypes, subprocess
+ctypes.CDLL(None).prctl(15, {name!r}.encode())  # PR_SET_NAME
 subprocess.Popen(["sleep", {marker!r}])  # a child process, to be killed along with the kernel
 while True:
     pass"""
@@ -34,7 +35,7 @@ def _cell(nb, text):
 
 
 def make_submissions(folder):
-    """Write one submission of each kind a class hands in; return the endless loop's pid file."""
+    """Write one submission of each kind a class hands in."""
     source = nbformat.read(SOURCE, as_version=4)
     blank = student_edition(source, "notebooks/01-hello.ipynb")
     submissions = {"correct": source, "blank": blank}
@@ -52,9 +53,8 @@ def make_submissions(folder):
     _cell(raising, "from tourapp import").source = 'raise RuntimeError("no imports today")'
     submissions["raising"] = raising
 
-    pidfile = folder / "loop.pid"
     loop = nbformat.from_dict(blank)
-    loop.cells.insert(3, new_code_cell(LOOP.format(pidfile=str(pidfile), marker=MARKER)))
+    loop.cells.insert(3, new_code_cell(LOOP.format(name=NAME, marker=MARKER)))
     submissions["loop"] = loop
 
     # A right answer first, then a broken edit of it: the check must not grade the old one.
@@ -70,14 +70,13 @@ def make_submissions(folder):
     for name, nb in submissions.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
     (folder / "notes.ipynb").write_text("my answers: 1) HELLO THERE! 2) 418\n")
-    return pidfile
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade the folder once, with a short time limit for the endless loop; return what came out."""
     folder = tmp_path_factory.mktemp("submissions")
-    pidfile = make_submissions(folder)
+    make_submissions(folder)
     out = folder / "scores.csv"
     run = subprocess.run(
         [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
@@ -86,7 +85,7 @@ def graded(tmp_path_factory):
     )
     with open(out, newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    return run, rows, folder, pidfile
+    return run, rows, folder
 
 
 EXPECTED = [
@@ -106,7 +105,7 @@ EXPECTED = [
     ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 2"),
     ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
     # test that an endless loop is stopped at the time limit
-    ("loop", "01.1", "0", "not reached: cell 4 (import os, subprocess) ran past the 8 s limit"),
+    ("loop", "01.1", "0", "not reached: cell 4 (import ctypes, subprocess) ran past the 8 s limit"),
     ("loop", "01.3", "0", "not reached: cell 4"),
     # test that a syntax error in an answer cell is named, not hidden behind the earlier right answer
     ("syntax", "01.1", "0", "the cell that defines `shout_app` stopped with SyntaxError: incomplete input (line 12)"),
@@ -122,13 +121,13 @@ EXPECTED = [
 
 @pytest.mark.parametrize(("student", "exercise", "passed", "message"), EXPECTED)
 def test_scores(graded, student, exercise, passed, message):
-    _, rows, _, _ = graded
+    _, rows, _ = graded
     row = next(r for r in rows if (r["student"], r["exercise"]) == (student, exercise))
     assert (row["passed"], message in row["message"]) == (passed, True), row["message"]
 
 
 def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
-    run, rows, _, _ = graded
+    run, rows, _ = graded
     assert run.returncode == 0, run.stderr
     students = ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
     assert [(r["student"], r["exercise"]) for r in rows] == [(s, f"01.{n}") for s in students for n in (1, 2, 3)]
@@ -136,7 +135,7 @@ def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
 
 
 def test_the_summary_table_and_the_progress_bar(graded):
-    run, _, _, _ = graded
+    run, _, _ = graded
     lines = run.stdout.splitlines()
     assert lines[0] == "chapter 01"
     assert lines[1].split() == ["student", "01.1", "01.2", "01.3", "score"]
@@ -147,14 +146,14 @@ def test_the_summary_table_and_the_progress_bar(graded):
 
 
 def test_that_the_endless_loop_left_no_process_behind(graded):
-    _, _, _, pidfile = graded
-    kernel = int(pidfile.read_text())
-    assert not _running(kernel)
+    _, rows, _ = graded
+    assert "ran past the 8 s limit" in next(r["message"] for r in rows if r["student"] == "loop")  # it did loop
+    assert not [pid for pid in _pids() if _name(pid) == NAME[:15] and _running(pid)]
     assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER] and _running(pid)]
 
 
 def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
-    _, _, folder, _ = graded
+    _, _, folder = graded
     feedback = {p.stem for p in (folder / "feedback").glob("*.ipynb")}
     assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising", "syntax"}
     nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
@@ -185,6 +184,13 @@ def _cmdline(pid):
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
     except OSError:
         return []
+
+
+def _name(pid):
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _running(pid):
