@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 
 from tourapp.grading import grade
@@ -80,7 +81,7 @@ def graded(tmp_path_factory):
     out = folder / "scores.csv"
     run = subprocess.run(
         [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
-         "--out", str(out), "--timeout", "8", "--executed", str(folder / "feedback")],
+         "--out", str(out), "--timeout", "20", "--executed", str(folder / "feedback"), "--feedback", str(folder / "pages")],
         capture_output=True, text=True, timeout=240,
     )
     with open(out, newline="", encoding="utf-8") as stream:
@@ -105,7 +106,7 @@ EXPECTED = [
     ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 2"),
     ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
     # test that an endless loop is stopped at the time limit
-    ("loop", "01.1", "0", "not reached: cell 4 (import ctypes, subprocess) ran past the 8 s limit"),
+    ("loop", "01.1", "0", "not reached: cell 4 (import ctypes, subprocess) ran past the 20 s limit"),
     ("loop", "01.3", "0", "not reached: cell 4"),
     # test that a syntax error in an answer cell is named, not hidden behind the earlier right answer
     ("syntax", "01.1", "0", "the cell that defines `shout_app` stopped with SyntaxError: incomplete input (line 12)"),
@@ -147,7 +148,7 @@ def test_the_summary_table_and_the_progress_bar(graded):
 
 def test_that_the_endless_loop_left_no_process_behind(graded):
     _, rows, _ = graded
-    assert "ran past the 8 s limit" in next(r["message"] for r in rows if r["student"] == "loop")  # it did loop
+    assert "ran past the 20 s limit" in next(r["message"] for r in rows if r["student"] == "loop")  # it did loop
     assert not [pid for pid in _pids() if _name(pid) == NAME[:15] and _running(pid)]
     assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER] and _running(pid)]
 
@@ -158,6 +159,55 @@ def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
     assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising", "syntax"}
     nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
     assert "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
+
+
+def _page(folder, name):
+    return BeautifulSoup((folder / "pages" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_class_page_gives_each_exercises_pass_rate_and_commonest_failures(graded):
+    _, _, folder = graded
+    page = _page(folder, "index")
+    rows = {tr.td.get_text(): tr.find_all("td") for tr in page.table.find_all("tr")[1:]}
+    assert list(rows) == ["01.1 · Shout", "01.2 · I'm a teapot", "01.3 · About, in JSON"]
+    assert [cells[1].get_text(strip=True) for cells in rows.values()] == ["2 of 8 (25%)"] * 3
+    failures = [li.get_text() for li in rows["01.3 · About, in JSON"][2].find_all("li")]
+    assert failures[0] == "2 × not done yet: about_app() still raises NotImplementedError (line 5): replace that line with your code."
+    assert 'no result: the cell with check("01.3") is missing' in " ".join(failures)
+    # test that the students' table links every student's page, with the score of the CSV
+    students = {tr.a.get_text(): (tr.a["href"], tr.find_all("td")[-1].get_text()) for tr in page.find_all("table")[1].find_all("tr")[1:]}
+    assert students["partly"] == ("partly.html", "1/3") and students["syntax"] == ("syntax.html", "2/3")
+    assert sorted(students) == ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
+
+
+def test_a_students_page_marks_each_checks_result_in_their_notebook(graded):
+    _, _, folder = graded
+    page = _page(folder, "partly")
+    assert page.h1.get_text() == "partly: 1/3"
+    summary = {tr.td.get_text(): tr for tr in page.table.find_all("tr")[1:]}
+    assert summary["01.2"]["class"] == ["failed"] and "GET /coffee answered 200 OK" in summary["01.2"].get_text()
+    for exercise, status in [("01.1", "passed"), ("01.2", "failed"), ("01.3", "not-done")]:
+        cell = page.find(id=summary[exercise].a["href"].removeprefix("#"))  # the summary links the check cell
+        assert f"celltag_flask-tour-{status}" in cell["class"]
+        assert f'check("{exercise}")' in cell.get_text()
+    assert "I'm a teapot: GET /coffee answered 200 OK" not in page.find(class_="celltag_flask-tour-passed").get_text()
+
+
+@pytest.mark.parametrize(
+    ("student", "says"),
+    [
+        # test that a page without a notebook to show still gives the score and the reason
+        ("notes", "not a notebook: NotJSONError"),
+        ("loop", "cell 4 (import ctypes, subprocess) ran past the 20 s limit"),
+    ],
+)
+def test_pages_say_why_nothing_was_shown_and_run_no_script(graded, student, says):
+    _, _, folder = graded
+    page = _page(folder, student)
+    assert page.h1.get_text() == f"{student}: 0/3"
+    assert says in page.table.get_text()
+    assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"].startswith("default-src 'none'")
+    assert page.find("script") is None
 
 
 @pytest.mark.parametrize(

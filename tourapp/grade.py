@@ -1,7 +1,7 @@
 """Grade submitted notebooks: run each in a fresh kernel, collect its check results, write a CSV.
 
 Usage: python -m tourapp.grade SUBMISSION.ipynb ... [--out scores.csv] [--chapter NN]
-       [--timeout SECONDS] [--jobs N] [--executed DIR] [--no-sandbox]
+       [--timeout SECONDS] [--jobs N] [--executed DIR] [--feedback DIR] [--no-sandbox]
 
 Each submission runs top to bottom in a kernel of its own, in a bubblewrap sandbox (see
 :mod:`tourapp.grading` and :mod:`tourapp.sandbox`); every exercise of its chapter gets one CSV
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .exercises import for_chapter
 from . import sandbox
+from .feedback import write_feedback
 from .grading import grade
 
 __all__ = ["Progress", "main", "table", "write_csv"]
@@ -83,6 +84,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60, help="seconds each notebook may run (default: 60)")
     parser.add_argument("--jobs", type=int, help="kernels at a time (default: two per CPU)")
     parser.add_argument("--executed", type=Path, help="also save each executed notebook here, as feedback")
+    parser.add_argument("--feedback", type=Path, help="write an HTML page per student and one for the class here")
     parser.add_argument(
         "--no-sandbox", dest="sandboxed", action="store_false",
         help="run the kernels without a sandbox, with your rights (where bubblewrap is missing)",
@@ -110,6 +112,8 @@ def main(argv=None):
     write_csv(graded, args.out)
     print(table(graded))
     print(f"wrote {args.out}")
+    if args.feedback:
+        print(f"wrote {write_feedback(graded, args.feedback)} and a page per student")
     failed = [g.student for g in graded if g.grader_error]
     if failed:
         print(f"could not grade: {', '.join(failed)}", file=sys.stderr)

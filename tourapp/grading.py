@@ -55,6 +55,7 @@ class Graded:
     problem: str | None = None  # why the run stopped early, e.g. "cell 7 (…) ran past the 60 s limit"
     unreadable: bool = False  # not a notebook: nothing ran
     grader_error: bool = False  # the grader could not run it (no kernel): not the student's fault
+    notebook: nbformat.NotebookNode | None = field(default=None, repr=False)  # as executed, for feedback
 
     def rows(self):
         """Return ``(exercise, passed, message)`` for every exercise of the chapter, in order."""
@@ -143,6 +144,7 @@ async def _grade_one(path, timeout, executed, limits):
             cell.outputs, cell.execution_count = [], None
     graded.problem, graded.grader_error = await _execute(nb, timeout, limits)
     _collect(nb, graded)
+    graded.notebook = nb
     if executed:
         Path(executed).mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, Path(executed) / f"{graded.student}.ipynb")
