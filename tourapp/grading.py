@@ -207,8 +207,11 @@ class _Client(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep an output while the notebook's budget lasts; check results always."""
-        size = len(json.dumps(msg["content"], default=str))
-        data = msg["content"].get("data") or {}
+        content = msg["content"]
+        data = content.get("data") or {}
+        # Counted without serialising: an output may be a hundred megabytes.
+        size = len(content.get("text", "")) + len(content.get("evalue", "")) + sum(map(len, content.get("traceback", [])))
+        size += sum(len(value) if isinstance(value, str) else len(json.dumps(value)) for value in data.values())
         if MIMETYPE in data and size < 10_000 or msg["msg_type"] == "error" and size < 100_000:
             return super().output(outs, msg, display_id, cell_index)
         used = getattr(self, "_output_used", 0)
