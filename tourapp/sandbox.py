@@ -101,16 +101,20 @@ def wrap(argv, work, limits=Limits(), uid=None):
     # Python and its packages may live anywhere (a pyenv in a home folder, a venv in the checkout),
     # each bound after the tmpfs above so that none of them is hidden by it.
     binds = _python_folders() + [str(ROOT / name) for name in WORKBOOK if (ROOT / name).is_dir()]
+    binds = [path for path in binds if not _in_system(path)]  # those are there already
+    # Flask keeps an app's instance files (chapter 10's database) in the checkout's instance/:
+    # in the sandbox that is a folder inside its own.
+    instance = [] if _in_system(str(ROOT)) else [(os.path.join(work, "instance"), str(ROOT / "instance"))]
     # bwrap would make the folders leading to them as private as the originals (/root is 0700).
-    for parent in sorted({str(p) for path in binds + [work, str(ROOT / "instance")] for p in Path(path).parents} - {"/", "/tmp"}, key=len):
-        if not parent.startswith("/tmp/"):
+    leading = {str(p) for path in [*binds, work, *(dest for _, dest in instance)] for p in Path(path).parents}
+    for parent in sorted(leading, key=len):
+        if parent != "/" and not _in_system(parent) and parent != "/tmp" and not parent.startswith("/tmp/"):
             args += ["--perms", "0755", "--dir", parent]
     for path in binds:
         args += ["--ro-bind", path, path]
     args += ["--bind", work, work, "--chdir", work]
-    # Flask keeps an app's instance files (chapter 10's database) in the checkout's instance/:
-    # in the sandbox that is a folder inside its own.
-    args += ["--bind", os.path.join(work, "instance"), str(ROOT / "instance")]
+    for source, dest in instance:
+        args += ["--bind", source, dest]
     args += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--hostname", "sandbox", "--die-with-parent", "--new-session"]
     args += ["--clearenv"]
@@ -125,13 +129,17 @@ def wrap(argv, work, limits=Limits(), uid=None):
     return args + list(argv)
 
 
+def _in_system(path):
+    """Tell whether a path is inside the system folders the sandbox sees anyway."""
+    real = os.path.realpath(path)
+    return any(p == top or p.startswith(top + "/") for p in (path, real) for top in SYSTEM)
+
+
 def _python_folders():
-    """Return the folders this Python needs outside /usr: its installation and its venv."""
+    """Return the folders this Python needs: its installation and its venv."""
     folders = []
     for path in {sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent.parent)}:
-        path = os.path.realpath(path)
-        if not any(path == top or path.startswith(top + "/") for top in SYSTEM):
-            folders.append(path)
+        folders.append(os.path.realpath(path))
     # The outer folder first: binding a venv inside a pyenv must come after the pyenv itself.
     return sorted(set(folders), key=len)
 
