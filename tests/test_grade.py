@@ -8,8 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 
+from tourapp import sandbox
 from tourapp.grading import grade
 from tourapp.paths import ROOT
 from tourapp.student import student_edition
@@ -19,10 +21,11 @@ pytestmark = pytest.mark.slow
 
 SOURCE = ROOT / "notebooks" / "01-hello.ipynb"
 MARKER = f"{70000 + os.getpid() % 10000}.5"  # a `sleep` only this test's endless loop starts
+# The kernel names itself, so that the test finds it from outside its sandbox (whose pids differ).
+NAME = f"loop{MARKER}"
 LOOP = """\
-import os, subprocess
-with open({pidfile!r}, "w") as f:
-    f.write(str(os.getpid()))
+import ctypes, subprocess
+ctypes.CDLL(None).prctl(15, {name!r}.encode())  # PR_SET_NAME
 subprocess.Popen(["sleep", {marker!r}])  # a child process, to be killed along with the kernel
 while True:
     pass"""
@@ -34,7 +37,7 @@ def _cell(nb, text):
 
 
 def make_submissions(folder):
-    """Write one submission of each kind a class hands in; return the endless loop's pid file."""
+    """Write one submission of each kind a class hands in."""
     source = nbformat.read(SOURCE, as_version=4)
     blank = student_edition(source, "notebooks/01-hello.ipynb")
     submissions = {"correct": source, "blank": blank}
@@ -52,9 +55,8 @@ def make_submissions(folder):
     _cell(raising, "from tourapp import").source = 'raise RuntimeError("no imports today")'
     submissions["raising"] = raising
 
-    pidfile = folder / "loop.pid"
     loop = nbformat.from_dict(blank)
-    loop.cells.insert(3, new_code_cell(LOOP.format(pidfile=str(pidfile), marker=MARKER)))
+    loop.cells.insert(3, new_code_cell(LOOP.format(name=NAME, marker=MARKER)))
     submissions["loop"] = loop
 
     # A right answer first, then a broken edit of it: the check must not grade the old one.
@@ -70,23 +72,25 @@ def make_submissions(folder):
     for name, nb in submissions.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
     (folder / "notes.ipynb").write_text("my answers: 1) HELLO THERE! 2) 418\n")
-    return pidfile
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade the folder once, with a short time limit for the endless loop; return what came out."""
     folder = tmp_path_factory.mktemp("submissions")
-    pidfile = make_submissions(folder)
+    make_submissions(folder)
     out = folder / "scores.csv"
     run = subprocess.run(
         [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
-         "--out", str(out), "--timeout", "8", "--executed", str(folder / "feedback")],
+         "--out", str(out), "--timeout", "20", "--executed", str(folder / "feedback"), "--feedback", str(folder / "pages"),
+         # Sandboxed where bubblewrap is (tests/test_grade_sandbox.py requires it in CI); these
+         # submissions mean no harm, so the scores are checked everywhere.
+         *([] if sandbox.unavailable() is None else ["--no-sandbox"])],
         capture_output=True, text=True, timeout=240,
     )
     with open(out, newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    return run, rows, folder, pidfile
+    return run, rows, folder
 
 
 EXPECTED = [
@@ -106,7 +110,7 @@ EXPECTED = [
     ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 3"),
     ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
     # test that an endless loop is stopped at the time limit
-    ("loop", "01.1", "0", "not reached: cell 4 (import os, subprocess) ran past the 8 s limit"),
+    ("loop", "01.1", "0", "not reached: cell 4 (import ctypes, subprocess) ran past the 20 s limit"),
     ("loop", "01.3", "0", "not reached: cell 4"),
     # test that a syntax error in an answer cell is named, not hidden behind the earlier right answer
     ("syntax", "01.1", "0", "the cell that defines `shout_app` stopped with SyntaxError: incomplete input (line 12)"),
@@ -122,13 +126,13 @@ EXPECTED = [
 
 @pytest.mark.parametrize(("student", "exercise", "passed", "message"), EXPECTED)
 def test_scores(graded, student, exercise, passed, message):
-    _, rows, _, _ = graded
+    _, rows, _ = graded
     row = next(r for r in rows if (r["student"], r["exercise"]) == (student, exercise))
     assert (row["passed"], message in row["message"]) == (passed, True), row["message"]
 
 
 def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
-    run, rows, _, _ = graded
+    run, rows, _ = graded
     assert run.returncode == 0, run.stderr
     students = ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
     assert [(r["student"], r["exercise"]) for r in rows] == [(s, f"01.{n}") for s in students for n in (1, 2, 3)]
@@ -136,7 +140,7 @@ def test_every_student_gets_one_row_per_exercise_and_the_run_succeeds(graded):
 
 
 def test_the_summary_table_and_the_progress_bar(graded):
-    run, _, _, _ = graded
+    run, _, _ = graded
     lines = run.stdout.splitlines()
     assert lines[0] == "chapter 01"
     assert lines[1].split() == ["student", "01.1", "01.2", "01.3", "score"]
@@ -147,18 +151,67 @@ def test_the_summary_table_and_the_progress_bar(graded):
 
 
 def test_that_the_endless_loop_left_no_process_behind(graded):
-    _, _, _, pidfile = graded
-    kernel = int(pidfile.read_text())
-    assert not _running(kernel)
+    _, rows, _ = graded
+    assert "ran past the 20 s limit" in next(r["message"] for r in rows if r["student"] == "loop")  # it did loop
+    assert not [pid for pid in _pids() if _name(pid) == NAME[:15] and _running(pid)]
     assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER] and _running(pid)]
 
 
 def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
-    _, _, folder, _ = graded
+    _, _, folder = graded
     feedback = {p.stem for p in (folder / "feedback").glob("*.ipynb")}
     assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising", "syntax"}
     nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
     assert "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
+
+
+def _page(folder, name):
+    return BeautifulSoup((folder / "pages" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_class_page_gives_each_exercises_pass_rate_and_commonest_failures(graded):
+    _, _, folder = graded
+    page = _page(folder, "index")
+    rows = {tr.td.get_text(): tr.find_all("td") for tr in page.table.find_all("tr")[1:]}
+    assert list(rows) == ["01.1 · Shout", "01.2 · I'm a teapot", "01.3 · About, in JSON"]
+    assert [cells[1].get_text(strip=True) for cells in rows.values()] == ["2 of 8 (25%)"] * 3
+    failures = [li.get_text() for li in rows["01.3 · About, in JSON"][2].find_all("li")]
+    assert failures[0] == "2 × not done yet: about_app() still raises NotImplementedError (line 5): replace that line with your code."
+    assert 'no result: the cell with check("01.3") is missing' in " ".join(failures)
+    # test that the students' table links every student's page, with the score of the CSV
+    students = {tr.a.get_text(): (tr.a["href"], tr.find_all("td")[-1].get_text()) for tr in page.find_all("table")[1].find_all("tr")[1:]}
+    assert students["partly"] == ("partly.html", "1/3") and students["syntax"] == ("syntax.html", "2/3")
+    assert sorted(students) == ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
+
+
+def test_a_students_page_marks_each_checks_result_in_their_notebook(graded):
+    _, _, folder = graded
+    page = _page(folder, "partly")
+    assert page.h1.get_text() == "partly: 1/3"
+    summary = {tr.td.get_text(): tr for tr in page.table.find_all("tr")[1:]}
+    assert summary["01.2"]["class"] == ["failed"] and "GET /coffee answered 200 OK" in summary["01.2"].get_text()
+    for exercise, status in [("01.1", "passed"), ("01.2", "failed"), ("01.3", "not-done")]:
+        cell = page.find(id=summary[exercise].a["href"].removeprefix("#"))  # the summary links the check cell
+        assert f"celltag_flask-tour-{status}" in cell["class"]
+        assert f'check("{exercise}")' in cell.get_text()
+    assert "I'm a teapot: GET /coffee answered 200 OK" not in page.find(class_="celltag_flask-tour-passed").get_text()
+
+
+@pytest.mark.parametrize(
+    ("student", "says"),
+    [
+        # test that a page without a notebook to show still gives the score and the reason
+        ("notes", "not a notebook: NotJSONError"),
+        ("loop", "cell 4 (import ctypes, subprocess) ran past the 20 s limit"),
+    ],
+)
+def test_pages_say_why_nothing_was_shown_and_run_no_script(graded, student, says):
+    _, _, folder = graded
+    page = _page(folder, student)
+    assert page.h1.get_text() == f"{student}: 0/3"
+    assert says in page.table.get_text()
+    assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"].startswith("default-src 'none'")
+    assert page.find("script") is None
 
 
 @pytest.mark.parametrize(
@@ -172,7 +225,7 @@ def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
 def test_chapter_of_a_lone_unreadable_file(tmp_path, chapter, rows):
     path = tmp_path / "x.ipynb"
     path.write_text("not json")
-    [graded] = grade([path], chapter=chapter)
+    [graded] = grade([path], chapter=chapter, sandboxed=sandbox.unavailable() is None)
     assert graded.rows() == rows
 
 
@@ -185,6 +238,13 @@ def _cmdline(pid):
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
     except OSError:
         return []
+
+
+def _name(pid):
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _running(pid):

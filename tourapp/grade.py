@@ -1,12 +1,13 @@
 """Grade submitted notebooks: run each in a fresh kernel, collect its check results, write a CSV.
 
 Usage: python -m tourapp.grade SUBMISSION.ipynb ... [--out scores.csv] [--chapter NN]
-       [--timeout SECONDS] [--jobs N] [--executed DIR]
+       [--timeout SECONDS] [--jobs N] [--executed DIR] [--feedback DIR] [--no-sandbox]
 
-Each submission runs top to bottom in a kernel of its own (see :mod:`tourapp.grading`); every
-exercise of its chapter gets one CSV row ``student,exercise,passed,message``, the student being
-the file's name. A progress bar and a summary table go to the terminal. The grader runs the
-students' code with your rights: on a shared machine, run it in a container.
+Each submission runs top to bottom in a kernel of its own, in a bubblewrap sandbox (see
+:mod:`tourapp.grading` and :mod:`tourapp.sandbox`); every exercise of its chapter gets one CSV
+row ``student,exercise,passed,message``, the student being the file's name. A progress bar and a
+summary table go to the terminal. Without bubblewrap the grader refuses to run, unless told
+``--no-sandbox``: then the students' code runs with your rights.
 """
 
 import argparse
@@ -17,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from .exercises import for_chapter
+from . import sandbox
+from .feedback import write_feedback
 from .grading import grade
 
 __all__ = ["Progress", "main", "table", "write_csv"]
@@ -81,11 +84,27 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60, help="seconds each notebook may run (default: 60)")
     parser.add_argument("--jobs", type=int, help="kernels at a time (default: two per CPU)")
     parser.add_argument("--executed", type=Path, help="also save each executed notebook here, as feedback")
+    parser.add_argument("--feedback", type=Path, help="write an HTML page per student and one for the class here")
+    parser.add_argument(
+        "--no-sandbox", dest="sandboxed", action="store_false",
+        help="run the kernels without a sandbox, with your rights (where bubblewrap is missing)",
+    )
     args = parser.parse_args(argv)
+    # The first line says how the students' code runs, before any of it does.
+    reason = sandbox.unavailable()
+    if args.sandboxed and reason:
+        print(f"not sandboxed: {reason}.\nRefusing to run the students' code with your rights; "
+              "install bubblewrap, or pass --no-sandbox to run it anyway.", file=sys.stderr)
+        return 2
+    if args.sandboxed:
+        print("sandboxed: each kernel in a bubblewrap sandbox of its own (no network, no home, limits)", file=sys.stderr)
+    else:
+        print(f"not sandboxed (--no-sandbox): the students' code runs with your rights{f'; {reason}' if reason else ''}",
+              file=sys.stderr)
     try:
         graded = grade(
             args.submissions, timeout=args.timeout, jobs=args.jobs, chapter=args.chapter,
-            executed=args.executed, progress=Progress(len(args.submissions)),
+            executed=args.executed, progress=Progress(len(args.submissions)), sandboxed=args.sandboxed,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):  # the kernels are shut down on the way out
         print("\ninterrupted: no scores written", file=sys.stderr)
@@ -93,6 +112,8 @@ def main(argv=None):
     write_csv(graded, args.out)
     print(table(graded))
     print(f"wrote {args.out}")
+    if args.feedback:
+        print(f"wrote {write_feedback(graded, args.feedback)} and a page per student")
     failed = [g.student for g in graded if g.grader_error]
     if failed:
         print(f"could not grade: {', '.join(failed)}", file=sys.stderr)

@@ -1,17 +1,21 @@
 """Run submitted notebooks in fresh kernels, side by side, and read back what their checks reported.
 
 Each submission runs top to bottom in a kernel of its own, in an empty temporary folder, with a
-time limit. :class:`Graded` keeps what it showed: every check's last result, and for an exercise
-without one, why (its check cell is missing or raised, the notebook ran out of time before it,
-the file is not a notebook).
+time limit, and by default in a sandbox of its own (:mod:`tourapp.sandbox`). :class:`Graded`
+keeps what it showed: every check's last result, and for an exercise without one, why (its
+check cell is missing or raised, the notebook ran out of time before it, the file is not a
+notebook).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,12 +26,16 @@ from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbformat.v4 import new_output
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .exercises import CHECK_CELL, Result, for_chapter, results_in
+from . import sandbox
+from .exercises import CHECK_CELL, MIMETYPE, Result, for_chapter, results_in
 from .exercises.expect import describe
 
 __all__ = ["Graded", "grade"]
+
+OUTPUT_LIMIT = 2 * 2**20  # characters of output kept per notebook: the rest is not feedback
 
 _KERNELS = set()  # the kernel managers of the notebooks running now
 
@@ -45,6 +53,7 @@ class Graded:
     problem: str | None = None  # why the run stopped early, e.g. "cell 7 (…) ran past the 60 s limit"
     unreadable: bool = False  # not a notebook: nothing ran
     grader_error: bool = False  # the grader could not run it (no kernel): not the student's fault
+    notebook: nbformat.NotebookNode | None = field(default=None, repr=False)  # as executed, for feedback
 
     def rows(self):
         """Return ``(exercise, passed, message)`` for every exercise of the chapter, in order."""
@@ -75,16 +84,23 @@ class Graded:
         return exercise, False, message
 
 
-def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress=None):
+def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress=None, sandboxed=True):
     """Grade notebooks side by side; return one :class:`Graded` per path, in the given order.
 
     :param timeout: seconds each notebook's cells may take in all.
+    :param sandboxed: run each kernel in a sandbox (:mod:`tourapp.sandbox`); False runs the
+        students' code with your rights.
+    :raise RuntimeError: when ``sandboxed`` and sandboxes cannot run here.
     :param jobs: kernels at a time (default: two per CPU).
     :param chapter: the chapter every submission is for (default: each one's own metadata).
     :param executed: a folder to save each executed notebook to, as feedback for its student.
     :param progress: called with each :class:`Graded` as it finishes.
     """
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")  # jupyter_core warns without it
+    if sandboxed and sandbox.unavailable():
+        raise RuntimeError(f"cannot sandbox the kernels: {sandbox.unavailable()}")
+    # A process may use CPU until a little after the notebook's own limit would have stopped it.
+    limits = sandbox.Limits(cpu=int(timeout) + 30) if sandboxed else None
     jobs = jobs or 2 * (os.cpu_count() or 1)  # kernels often wait (start-up, requests): overlap them
 
     async def run_all():
@@ -93,7 +109,7 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
         async def one(path):
             async with limit:
                 try:
-                    graded = await _grade_one(Path(path), timeout, executed)
+                    graded = await _grade_one(Path(path), timeout, executed, limits)
                 except Exception as exc:  # a bug or a full disk here must not end the whole run
                     graded = Graded(Path(path).stem, problem=f"not graded: {_reason(exc)}", grader_error=True)
             if progress:
@@ -110,7 +126,7 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     return graded
 
 
-async def _grade_one(path, timeout, executed):
+async def _grade_one(path, timeout, executed, limits):
     """Run one submission in a fresh kernel and collect what its checks reported."""
     graded = Graded(path.stem)
     try:
@@ -124,16 +140,20 @@ async def _grade_one(path, timeout, executed):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    graded.problem, graded.grader_error = await _execute(nb, timeout)
+    graded.problem, graded.grader_error = await _execute(nb, timeout, limits)
     _collect(nb, graded)
+    graded.notebook = nb
     if executed:
         Path(executed).mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, Path(executed) / f"{graded.student}.ipynb")
     return graded
 
 
-async def _execute(nb, timeout):
-    """Execute a notebook in place in a fresh kernel; return (why it stopped early, grader's fault)."""
+async def _execute(nb, timeout, limits=None):
+    """Execute a notebook in place in a fresh kernel; return (why it stopped early, grader's fault).
+
+    :param limits: run the kernel in a sandbox with these :class:`~tourapp.sandbox.Limits`.
+    """
     loop = asyncio.get_running_loop()
     state = {"deadline": None, "cell": None}
 
@@ -147,10 +167,14 @@ async def _execute(nb, timeout):
     def remaining(cell):
         return max(1, round(state["deadline"] - loop.time()))
 
-    with tempfile.TemporaryDirectory(prefix="tourapp-grade-") as folder:
-        km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
+    folder = sandbox.folder() if limits else tempfile.mkdtemp(prefix="tourapp-grade-")
+    try:
+        if limits:
+            km = sandbox.SandboxedKernelManager(folder, limits, kernel_name="python3", kernel_spec_manager=_ThisPython())
+        else:
+            km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
         _KERNELS.add(km)
-        client = NotebookClient(
+        client = _Client(
             nb, km=km, allow_errors=True, timeout_func=remaining, shutdown_kernel="immediate",
             on_cell_execute=on_cell_execute, resources={"metadata": {"path": folder}},
         )
@@ -171,7 +195,44 @@ async def _execute(nb, timeout):
             if km.has_kernel:  # nbclient shuts its kernel down; make sure, process group and all
                 await km.shutdown_kernel(now=True)
             _KERNELS.discard(km)
+    finally:
+        _remove(folder)
     return None, False
+
+
+class _Client(NotebookClient):
+    """A notebook client that keeps the first :data:`OUTPUT_LIMIT` characters of output."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep an output while the notebook's budget lasts; check results always."""
+        content = msg["content"]
+        data = content.get("data") or {}
+        # Counted without serialising: an output may be a hundred megabytes.
+        size = len(content.get("text", "")) + len(content.get("evalue", "")) + sum(map(len, content.get("traceback", [])))
+        size += sum(len(value) if isinstance(value, str) else len(json.dumps(value)) for value in data.values())
+        if MIMETYPE in data and size < 10_000 or msg["msg_type"] == "error" and size < 100_000:
+            return super().output(outs, msg, display_id, cell_index)
+        used = getattr(self, "_output_used", 0)
+        self._output_used = used + size
+        if self._output_used <= OUTPUT_LIMIT:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= OUTPUT_LIMIT:  # say so once, where it happened
+            note = f"[the grader kept the first {OUTPUT_LIMIT // 2**20} MB of this notebook's output and dropped the rest]\n"
+            outs.append(new_output("stream", name="stderr", text=note))
+        return None
+
+
+def _remove(folder):
+    """Remove a kernel's folder, whatever modes its kernel left on the files in it."""
+
+    def writable_again(function, path, _):
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+        function(path)
+
+    # Python 3.12 renamed the hook (and warns about the old name); it is called the same way.
+    shutil.rmtree(folder, **{"onexc" if sys.version_info >= (3, 12) else "onerror": writable_again})
 
 
 def _kill_kernels():
