@@ -73,7 +73,7 @@ def test_refresh_from_the_command_line(tmp_path):
 
 def _unmarked(nb):
     """Put an answer back in the teapot cell without its markers, as a learner's autosave would."""
-    _teapot_cell(nb).source = "def teapot_app():\n    app = hello.create_app()\n    app.get('/coffee')(lambda: (\"Im a teapot\", 418))\n    return app"
+    _teapot_cell(nb).source = "def teapot_app():\n    app = Flask(__name__)\n    app.get('/coffee')(lambda: (\"Im a teapot\", 418))\n    return app"
     return nb
 
 
@@ -87,9 +87,11 @@ def _no_answer_above(nb):
     ("spoil", "says"),
     [
         # test that an answer cell without markers stops the edition, naming the cell
-        (_unmarked, "cell 19 (id c18, `def teapot_app():`) defines `teapot_app()`, the answer to 01.2, but has no ### BEGIN SOLUTION / ### END SOLUTION markers"),
+        (_unmarked, "cell {teapot} (id c18, `def teapot_app():`) defines `teapot_app()`, the answer to 01.2, but has no "
+                    "### BEGIN SOLUTION / ### END SOLUTION markers"),
         # test that a check with no answer cell right above it stops the edition too
-        (_no_answer_above, "cell 19 (id c19, `check(\"01.2\")`) checks 01.2, but the cell above it does not define `teapot_app()`"),
+        (_no_answer_above, "cell {teapot} (id c19, `check(\"01.2\")`) checks 01.2, but the cell above it does not define "
+                           "`teapot_app()`"),
     ],
 )
 def test_make_student_refuses_to_leak(tmp_path, spoil, says):
@@ -97,7 +99,9 @@ def test_make_student_refuses_to_leak(tmp_path, spoil, says):
     nbformat.write(spoil(nbformat.read(HELLO, as_version=4)), path)
     done = _run("tourapp.student", str(path), "--out", str(tmp_path / "out"))
     assert done.returncode == 1
-    assert f"error: 01-hello.ipynb: {says}" in done.stderr
+    source = nbformat.read(HELLO, as_version=4)
+    teapot = source.cells.index(_teapot_cell(source)) + 1  # the cell's number, counting from 1
+    assert f"error: 01-hello.ipynb: {says.format(teapot=teapot)}" in done.stderr
     assert not (tmp_path / "out").exists()  # nothing written
     # outside a git checkout there is no telling what is committed: it says so and goes on
     assert "not in a git checkout" in done.stdout

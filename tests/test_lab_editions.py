@@ -29,10 +29,10 @@ SETTINGS = {
 # that would happen, were autosave on, happens while the test looks.
 EAGER = {**SETTINGS, "@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": 1}}
 TEAPOT = '''def teapot_app():
-    """Build the hello app with a route that refuses to brew coffee, GET /coffee."""
-    app = hello.create_app()
+    """Build an app that refuses to brew coffee: GET /coffee."""
+    app = Flask(__name__)
 
-    @app.get("/coffee")
+    @app.route("/coffee")
     def coffee():
         return {answer}
 

@@ -23,16 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CELL_ID = "colab"
 CLONE = "/content/flask-tour"
 # Colab's own kernel and Jupyter: installing ours over them can break the running session.
-NOT_ON_COLAB = {"jupyterlab", "ipykernel", "nbclient", "nbformat", "jupyter-server-proxy"}
+NOT_ON_COLAB = {"jupyterlab", "ipykernel", "nbclient", "nbformat", "nbconvert", "jupyter-server-proxy"}
 TEMPLATE = """\
 # On Google Colab only: fetch the workbook and install what it needs (about half a minute).
 # Anywhere else (JupyterLab, a JupyterHub, Binder) this cell does nothing.
 try:
-    import google.colab
+    import google.colab  # noqa: F401  (only asks whether this is Colab)
 except ImportError:
     pass
 else:
-    import os, sys
+    import os
+    import sys
     !test -d {clone} || git clone --quiet --depth 1 {url} {clone}
     !{{sys.executable}} -m pip install --quiet --no-deps --editable {clone}
     !{{sys.executable}} -m pip install --quiet {requirements}
