@@ -8,7 +8,9 @@ from tourapp.paths import ROOT
 
 def _normalize(requirement):
     """Turn ``Flask-SQLAlchemy>=3.1`` and ``flask-sqlalchemy>=3.1`` into the same key."""
-    name, spec = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    requirement = re.sub(r"\s*#.*", "", requirement)
+    # pip's psycopg[binary] is conda-forge's psycopg, which brings libpq itself
+    name, spec = re.match(r"\s*([A-Za-z0-9_.\-]+)(?:\[[\w,]+\])?\s*(.*)", requirement).groups()
     return re.sub(r"[-_.]+", "-", name).lower() + spec.replace(" ", "")
 
 
