@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 from .paths import ROOT
@@ -59,6 +60,12 @@ class Cluster:
         self.running = True
         return self
 
+    def create_database(self, name=None):
+        """Create another, empty database in the cluster (a fresh name by default); return its URL."""
+        name = name or f"db_{uuid.uuid4().hex[:12]}"
+        _create_database(self.port, name)
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
     def stop(self, remove=True):
         """Stop the server (``pg_ctl stop -m fast``); unless ``remove=False``, delete its folder too."""
         if self.running:
@@ -96,7 +103,7 @@ def start(folder=None):
     _clusters.add(cluster)
     try:
         cluster.start()
-        _create_database(cluster.port)
+        _create_database(cluster.port, _DATABASE)
     except BaseException:
         cluster.stop()
         raise
@@ -145,12 +152,13 @@ def _run(program, *args):
         raise RuntimeError(f"{program} failed: {(done.stderr or done.stdout).strip()}")
 
 
-def _create_database(port):
-    """Create the ``cities`` database (CREATE DATABASE cannot run inside a transaction)."""
+def _create_database(port, name):
+    """Create a database (CREATE DATABASE cannot run inside a transaction)."""
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(host="127.0.0.1", port=port, user=_USER, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {_DATABASE}")
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _free_port():

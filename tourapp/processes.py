@@ -49,9 +49,10 @@ class ServerProcess:
             if self._process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with status {self._process.returncode}:\n{self.log()}")
             try:
-                requests.get(self.url + path, timeout=2)
+                requests.get(self.url + path, timeout=5)
                 return self
-            except requests.ConnectionError:
+            # gunicorn's master accepts connections before a worker is there to answer them
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log()}") from None
@@ -59,6 +60,8 @@ class ServerProcess:
 
     def log(self):
         """Return what the server has written to its stdout and stderr so far."""
+        if self._log.closed:
+            return self._final_log
         self._log.seek(0)
         return self._log.read()
 
@@ -85,6 +88,9 @@ class ServerProcess:
             pass
         if _running.get(self.name) is self:
             del _running[self.name]
+        if not self._log.closed:
+            self._final_log = self.log()
+            self._log.close()
         return self._process.returncode
 
     def __enter__(self):

@@ -11,14 +11,11 @@ import secrets
 
 from flask import current_app, request, session
 from flask.logging import default_handler
-from flask_migrate import Migrate
 from sqlalchemy import Column, MetaData, String
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# The JSON API this chapter takes to production: the one place that names it.
-from . import cities as api
 from ..db import City, db
 
 ACCEPTED = "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:///PATH"
@@ -31,6 +28,29 @@ class ConfigError(SystemExit):
     A SystemExit, so that ``flask``, ``gunicorn`` and ``waitress-serve`` print the message and stop
     instead of a page of traceback that hides it.
     """
+
+
+def database_url(url):
+    """Return ``url`` if SQLAlchemy can use it with the installed drivers, or raise ConfigError saying why."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}. Use {ACCEPTED}.") from None
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        fixed = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        raise ConfigError(f"DATABASE_URL starts with {parsed.drivername}://, which SQLAlchemy cannot load with psycopg 3. "
+                          f"Use {ACCEPTED}; here: {make_url(fixed).render_as_string()}")
+    if parsed.drivername not in ("postgresql+psycopg", "sqlite"):
+        raise ConfigError(f"DATABASE_URL names the database {parsed.drivername!r}, which this app does not use. Use {ACCEPTED}.")
+    return url
+
+
+# Checked before the API is imported: its module builds an app from DATABASE_URL as it loads,
+# and a wrong one would end in SQLAlchemy's traceback instead of this sentence.
+database_url(os.environ.get("DATABASE_URL", "sqlite:///cities.db"))
+
+# The JSON API this chapter takes to production: the one place that names it.
+from . import cities as api  # noqa: E402
 
 
 def create_app(test_config=None):
@@ -69,21 +89,6 @@ def create_app(test_config=None):
     app.add_url_rule("/visits", view_func=visits)
     app.after_request(_log_writes)
     return app
-
-
-def database_url(url):
-    """Return ``url`` if SQLAlchemy can use it with the installed drivers, or raise ConfigError saying why."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}. Use {ACCEPTED}.") from None
-    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
-        fixed = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        raise ConfigError(f"DATABASE_URL starts with {parsed.drivername}://, which SQLAlchemy cannot load with psycopg 3. "
-                          f"Use {ACCEPTED}; here: {make_url(fixed).render_as_string()}")
-    if parsed.drivername not in ("postgresql+psycopg", "sqlite"):
-        raise ConfigError(f"DATABASE_URL names the database {parsed.drivername!r}, which this app does not use. Use {ACCEPTED}.")
-    return url
 
 
 def database_unavailable(error):
@@ -140,6 +145,8 @@ class _Schema:
 
 def migrations_app(country=False):
     """Create the app with Flask-Migrate (``flask db …``); with ``country=True`` its model has a country column."""
+    from flask_migrate import Migrate  # here: Alembic takes a second to import, and only `flask db` needs it
+
     app = create_app()
     Migrate(app, _Schema(country), compare_type=True)
     return app
