@@ -3,12 +3,15 @@
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 
 import psycopg
 import pytest
 import requests
 from sqlalchemy.engine import make_url
+from support import MISSING, factory_placeholder, from_notebook, run_check
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tourapp import postgres, processes
 from tourapp.chapters import production
@@ -372,3 +375,76 @@ def test_private_postgresql_cluster_stops_and_leaves_nothing():
     assert not cluster.folder.exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+# "Try it": the checks of tourapp/exercises/production.py, against right and typical wrong answers.
+
+
+def solution(name):
+    """Return a builder of the notebook's function ``name``, solution included."""
+    return lambda fresh_database: from_notebook("notebooks/14-production.ipynb", name, fresh_database=fresh_database)
+
+
+def built(view=None, config=None, x_for=None):
+    """Return a builder of a factory: the production app on a fresh database, with /health, settings or a ProxyFix."""
+
+    def build(fresh_database):
+        def factory():
+            app = production.create_app({"SQLALCHEMY_DATABASE_URI": fresh_database(), **(config or {})})
+            if view:
+                app.add_url_rule("/health", view_func=view)
+            if x_for is not None:
+                app.wsgi_app = ProxyFix(app.wsgi_app.app, x_for=x_for, x_proto=1, x_host=1, x_prefix=1)
+            return app
+
+        return factory
+
+    return build
+
+
+def health_right():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def health_without_asking():
+    return {"status": "ok"}
+
+
+def health_wrong_body():
+    db.session.execute(db.text("SELECT 1"))
+    return "ok"
+
+
+@pytest.mark.parametrize(
+    ("exercise", "build", "status", "says"),
+    [
+        # test that the notebook's solutions pass, and so do the same answers written here
+        ("14.1", solution("health_app"), "passed", "GET /health asks the database"),
+        ("14.2", solution("two_proxies_app"), "passed", "reports the client's address"),
+        ("14.3", solution("small_body_app"), "passed", "refuses a body over 1 KiB"),
+        ("14.1", built(health_right), "passed", "SELECT 1"),
+        ("14.2", built(x_for=2), "passed", "client's address"),
+        ("14.3", built(config={"MAX_CONTENT_LENGTH": 1024}), "passed", "413"),
+        # test that typical wrong answers fail with a hint that names the mistake
+        ("14.1", built(health_without_asking), "failed", "answered ok without asking the database. Hint:"),
+        ("14.1", built(health_wrong_body), "failed", "expected {\"status\": \"ok\"}"),
+        ("14.1", built(), "failed", "GET /health answered 404 NOT FOUND, expected 200 OK"),
+        ("14.2", built(), "failed", "remote_addr was 10.0.0.2, the load balancer. Hint: two proxies each add one address"),
+        ("14.2", built(x_for=3), "failed", "ProxyFix trusts more values than the two proxies send"),
+        ("14.3", built(), "failed", "answered 400 BAD REQUEST, expected 413 REQUEST ENTITY TOO LARGE. Hint: set MAX_CONTENT_LENGTH to 1024"),
+        ("14.3", built(config={"MAX_CONTENT_LENGTH": 10}), "failed", "keep the limit at 1024, not lower"),
+        # test that an exercise not started yet is "not done", and the workbook's database is refused
+        ("14.1", lambda fresh_database: MISSING, "not done", "not done yet: `health_app` is not defined"),
+        ("14.3", lambda fresh_database: factory_placeholder, "not done", "still raises NotImplementedError"),
+        ("14.3", lambda fresh_database: lambda: production.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///cities.db"}),
+         "failed", "a database inside the workbook"),
+    ],
+)
+def test_try_it_checks(tmp_path, exercise, build, status, says):
+    def fresh_database():
+        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
+
+    result = run_check(exercise, build(fresh_database))
+    assert (result.exercise, result.status) == (exercise, status), result.message
+    assert says in result.message
