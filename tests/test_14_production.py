@@ -1,6 +1,7 @@
 """Chapter 14: the cities API in production: settings from the environment, PostgreSQL, waitress, gunicorn."""
 
 import os
+import pathlib
 import subprocess
 import sys
 import tempfile
@@ -373,8 +374,15 @@ def test_private_postgresql_cluster_stops_and_leaves_nothing():
         assert conn.execute("SELECT current_database()").fetchone() == ("cities",)
     cluster.stop()
     assert not cluster.folder.exists()
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+    assert not running(pid)
+
+
+def running(pid):
+    """Tell whether a process is alive: a zombie that no parent has reaped yet is not."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 # "Try it": the checks of tourapp/exercises/production.py, against right and typical wrong answers.
@@ -428,7 +436,7 @@ def health_wrong_body():
         ("14.3", built(config={"MAX_CONTENT_LENGTH": 1024}), "passed", "413"),
         # test that typical wrong answers fail with a hint that names the mistake
         ("14.1", built(health_without_asking), "failed", "answered ok without asking the database. Hint:"),
-        ("14.1", built(health_wrong_body), "failed", "expected {\"status\": \"ok\"}"),
+        ("14.1", built(health_wrong_body), "failed", "answered with Content-Type text/html, expected application/json"),
         ("14.1", built(), "failed", "GET /health answered 404 NOT FOUND, expected 200 OK"),
         ("14.2", built(), "failed", "remote_addr was 10.0.0.2, the load balancer. Hint: two proxies each add one address"),
         ("14.2", built(x_for=3), "failed", "ProxyFix trusts more values than the two proxies send"),

@@ -14,6 +14,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LINK = re.compile(r"\]\((\d\d-[\w-]+\.ipynb)\)")
+# Chapters written on other branches at the same time: until they are merged, the chapters around
+# them may link to them, and the numbering may skip them. Empty this when they are in.
+PENDING = {"11-json-api.ipynb", "12-forms-and-sessions.ipynb", "13-testing.ipynb"}
+PENDING = {name for name in PENDING if not (ROOT / "notebooks" / name).exists()}
 
 
 def read(path):
@@ -32,7 +36,8 @@ def readme_row(path):
 
 
 def test_chapters_are_numbered_in_order_from_00():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{n:02d}" for n in range(len(NOTEBOOKS))]
+    numbers = sorted([p.name[:2] for p in NOTEBOOKS] + [name[:2] for name in PENDING])
+    assert numbers == [f"{n:02d}" for n in range(len(numbers))]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -46,11 +51,12 @@ def test_notebook_opens_with_its_title_and_what_you_will_learn(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_links_lead_to_existing_notebooks_and_on_to_the_next(path):
     links = set(LINK.findall(markdown(read(path))))
-    assert all((ROOT / "notebooks" / link).exists() for link in links), links
+    assert all((ROOT / "notebooks" / link).exists() or link in PENDING for link in links), links
     index = NOTEBOOKS.index(path)
-    if index + 1 < len(NOTEBOOKS):
+    number = int(path.name[:2])
+    if index + 1 < len(NOTEBOOKS) and int(NOTEBOOKS[index + 1].name[:2]) == number + 1:
         assert NOTEBOOKS[index + 1].name in links, "each notebook links to the next"
-    if index > 0:
+    if index > 0 and int(NOTEBOOKS[index - 1].name[:2]) == number - 1:
         assert NOTEBOOKS[index - 1].name in links, "each notebook links back to the previous"
 
 
