@@ -94,14 +94,21 @@ def test_the_postgres_trap_names_its_fix():
         production.database_url("postgres://tour:pw@db.example.org:5432/cities")
 
 
-@pytest.mark.parametrize("command", [["flask", "--app", "tourapp.chapters.production", "routes"], ["waitress"]])
-def test_a_wrong_database_url_stops_the_command_without_a_traceback(command):
-    # test the real command lines: one sentence on stderr, exit status 1, no traceback wall
-    argv = ([sys.executable, "-m", "flask", *command[1:]] if command[0] == "flask"
-            else [sys.executable, "-m", "waitress", "--listen=127.0.0.1:0", "--call", FACTORY])
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=ROOT,
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["flask", "--app", "tourapp.chapters.production", "routes"], 1),
+        (["waitress", "--listen=127.0.0.1:0", "--call", FACTORY], 1),
+        # gunicorn: the worker exits with "app failed to load" (4), and the master stops too (4)
+        (["gunicorn", "--no-control-socket", "--bind", "127.0.0.1:0", f"{FACTORY}()"], 4),
+    ],
+    ids=["flask", "waitress", "gunicorn"],
+)
+def test_a_wrong_database_url_stops_the_command_without_a_traceback(argv, status):
+    # test the real command lines: the sentence on stderr, a failing status, no traceback wall
+    done = subprocess.run([sys.executable, "-m", *argv], capture_output=True, text=True, timeout=60, cwd=ROOT,
                           env={**os.environ, "DATABASE_URL": "postgres://tour@localhost/cities"})
-    assert done.returncode == 1
+    assert done.returncode == status
     assert "DATABASE_URL starts with postgres://" in done.stderr
     assert "Traceback" not in done.stderr
 

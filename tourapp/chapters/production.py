@@ -8,6 +8,7 @@ or ``waitress-serve --call tourapp.chapters.production:create_app``, with ``DATA
 import logging
 import os
 import secrets
+import sys
 
 from flask import current_app, request, session
 from flask.logging import default_handler
@@ -28,6 +29,14 @@ class ConfigError(SystemExit):
     A SystemExit, so that ``flask``, ``gunicorn`` and ``waitress-serve`` print the message and stop
     instead of a page of traceback that hides it.
     """
+
+    def __init__(self, message):
+        super().__init__(message)
+        if "gunicorn.arbiter" in sys.modules:
+            # In a gunicorn worker: say why, then exit with gunicorn's "app failed to load" status,
+            # which stops the master too, instead of it starting new workers that fail alike forever.
+            print(message, file=sys.stderr, flush=True)
+            self.code = 4
 
 
 def database_url(url):
