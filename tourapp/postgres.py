@@ -41,7 +41,7 @@ def available():
     """Tell whether PostgreSQL's server programs are installed (and, as root, a ``postgres`` user to run them)."""
     if bindir() is None:
         return False
-    return os.geteuid() != 0 or _has_user("postgres")
+    return not _root() or _has_user("postgres")
 
 
 class Cluster:
@@ -129,7 +129,7 @@ def _template():
 
 def _own(path):
     """Give ``path`` to the postgres user when we are root (the server refuses to run as root)."""
-    if os.geteuid() == 0:
+    if _root():
         shutil.chown(path, "postgres", "postgres")
         for child in Path(path).rglob("*"):
             os.chown(child, _postgres_ids()[0], _postgres_ids()[1], follow_symlinks=False)
@@ -145,7 +145,7 @@ def _postgres_ids():
 def _run(program, *args):
     """Run one of PostgreSQL's programs (as the postgres user when we are root); raise with its output if it fails."""
     command = [str(bindir() / program), *map(str, args)]
-    if os.geteuid() == 0:
+    if _root():
         command = ["runuser", "-u", "postgres", "--", *command]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     if done.returncode:
@@ -166,6 +166,11 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _root():
+    """Tell whether this process runs as root (never on Windows)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _has_user(name):

@@ -72,7 +72,10 @@ class ServerProcess:
 
     def stop(self, timeout=10.0):
         """Stop the server and every worker it started (SIGTERM, then SIGKILL); return its exit status."""
-        if self._process.poll() is None:
+        if not hasattr(os, "killpg"):  # Windows: waitress is one process, without children
+            self._process.terminate()
+            self._process.wait()
+        elif self._process.poll() is None:
             try:
                 os.killpg(self.pid, signal.SIGTERM)  # gunicorn's graceful stop: workers finish their requests
                 self._process.wait(timeout)
@@ -81,11 +84,12 @@ class ServerProcess:
                 self._process.wait()
             except ProcessLookupError:
                 self._process.wait()
-        # workers that outlived their master (none should): end the group for good
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if hasattr(os, "killpg"):
+            # workers that outlived their master (none should): end the group for good
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         if _running.get(self.name) is self:
             del _running[self.name]
         if not self._log.closed:
