@@ -2,10 +2,12 @@
 
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 import psycopg
 import pytest
@@ -463,3 +465,32 @@ def test_try_it_checks(tmp_path, exercise, build, status, says):
     result = run_check(exercise, build(fresh_database))
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message
+
+
+ORPHANS = """
+import os
+from tourapp import postgres, processes
+cluster = postgres.start()
+env = {"DATABASE_URL": cluster.url, "SECRET_KEY": "x"}
+waitress = processes.waitress("tourapp.chapters.production:create_app", env=env)
+gunicorn = processes.gunicorn("tourapp.chapters.production:create_app", workers=2, env=env)
+database = int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
+print(database, waitress.pid, gunicorn.pid, cluster.folder, flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_kernel_leaves_no_server_behind(tmp_path):
+    # test that a process killed before its clean-up (a kernel killed with its notebook running)
+    # takes PostgreSQL, waitress and gunicorn with it: they get a signal when their parent dies
+    if not postgres.available():
+        pytest.skip("PostgreSQL is not installed")
+    done = subprocess.run([sys.executable, "-c", ORPHANS], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == -9, done.stderr
+    database, waitress, gunicorn, folder = done.stdout.split()
+    deadline = time.monotonic() + 30
+    while any(running(int(pid)) for pid in (database, waitress, gunicorn)) or group_alive(int(gunicorn)):
+        assert time.monotonic() < deadline, "a server outlived the process that started it"
+        time.sleep(0.1)
+    shutil.rmtree(folder, ignore_errors=True)  # its files stay: nobody was left to delete them

@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -54,10 +55,15 @@ class Cluster:
         self.running = False
 
     def start(self):
-        """Start the server (again) on the same folder and port; return self."""
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off"  # fsync off: throw-away data
-        _run("pg_ctl", "-D", self.folder / "data", "-o", options, "-l", self.folder / "log", "-w", "start")
+        """Start the server (again) on the same folder and port, wait until it answers; return self."""
+        # Started as a child (not daemonised by pg_ctl) and told to stop when this process dies: a
+        # kernel that is killed before its clean-up cell leaves no database server behind.
+        command = _command("postgres", "-D", self.folder / "data", "-h", "127.0.0.1", "-p", self.port,
+                           "-k", self.folder, "-c", "fsync=off", on_orphan="INT")  # fsync off: throw-away data
+        with open(self.folder / "log", "ab") as log:
+            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         self.running = True
+        _wait_until_ready(self)
         return self
 
     def create_database(self, name=None):
@@ -70,6 +76,7 @@ class Cluster:
         """Stop the server (``pg_ctl stop -m fast``); unless ``remove=False``, delete its folder too."""
         if self.running:
             _run("pg_ctl", "-D", self.folder / "data", "-m", "fast", "-w", "stop")
+            self._process.wait(30)
             self.running = False
         if remove and self.folder.exists():
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -142,12 +149,42 @@ def _postgres_ids():
     return entry.pw_uid, entry.pw_gid
 
 
+def _command(program, *args, on_orphan=None):
+    """Return the command line that runs one of PostgreSQL's programs, as the postgres user when we are root.
+
+    :param on_orphan: the signal the program gets when this process dies (Linux, with util-linux's setpriv).
+    """
+    command = [str(bindir() / program), *map(str, args)]
+    guard = shutil.which("setpriv") if on_orphan else None
+    if guard:
+        command = [guard, f"--pdeathsig={on_orphan}", "--", *command]
+    if _root():
+        # runuser changes user, which clears a parent-death signal: guard runuser itself as well
+        command = [*([guard, "--pdeathsig=TERM", "--"] if guard else []), "runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _wait_until_ready(cluster, timeout=60):
+    """Wait until the cluster accepts connections; raise RuntimeError with its log if it stops or never does."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if cluster._process.poll() is not None:
+            cluster.running = False
+            raise RuntimeError(f"postgres exited: {(cluster.folder / 'log').read_text(errors='replace').strip()}")
+        try:
+            psycopg.connect(host="127.0.0.1", port=cluster.port, user=_USER, dbname="postgres", connect_timeout=2).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"postgres did not answer within {timeout} s") from None
+            time.sleep(0.05)
+
+
 def _run(program, *args):
     """Run one of PostgreSQL's programs (as the postgres user when we are root); raise with its output if it fails."""
-    command = [str(bindir() / program), *map(str, args)]
-    if _root():
-        command = ["runuser", "-u", "postgres", "--", *command]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    done = subprocess.run(_command(program, *args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     if done.returncode:
         raise RuntimeError(f"{program} failed: {(done.stderr or done.stdout).strip()}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,10 @@ class ServerProcess:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        # Linux: the server gets SIGTERM when this process dies, so a killed kernel leaves none behind
+        guard = shutil.which("setpriv")
+        if guard:
+            argv = [guard, "--pdeathsig=TERM", "--", *argv]
         # start_new_session: the server and all its workers form one process group, stopped together
         self._process = subprocess.Popen(
             argv, cwd=ROOT, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
