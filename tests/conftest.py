@@ -1,8 +1,8 @@
-"""Fixtures shared by the chapter tests: a live server per test, stopped afterwards."""
+"""Fixtures shared by the chapter tests: a live server per test, stopped afterwards; a private PostgreSQL."""
 
 import pytest
 
-from tourapp import serve
+from tourapp import postgres, serve
 
 
 @pytest.fixture
@@ -18,6 +18,24 @@ def live():
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """Start a private PostgreSQL cluster for the test session (a temporary folder, a free port); stop it after."""
+    if not postgres.available():
+        import e2e
+
+        e2e.unavailable("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
+    cluster = postgres.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster):
+    """Name a PostgreSQL database of the test's own, empty: ``postgresql+psycopg://…``."""
+    yield postgres_cluster.create_database()
 
 
 def pytest_report_header(config):

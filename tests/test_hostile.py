@@ -300,3 +300,51 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
         assert app.debug is False
         status, _, _ = send(server, "GET", "/")
         assert status == 200
+
+
+# Chapter 14's production app on PostgreSQL, behind the same raw socket: SQL-looking input is data,
+# big bodies are refused before they are read, forged hosts and forwarded addresses are not believed.
+PRODUCTION_CASES = [
+    ("POST", "/cities", ("Content-Type: application/json",), '{"name": "x\'); DROP TABLE cities;--", "population": 1}'.encode(), {201}, 1),
+    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "$$; TRUNCATE cities; $$", "population": 1}', {201}, 1),
+    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "\\\\x27 OR 1=1 --", "population": 1}', {201}, 1),
+    ("GET", "/cities/1%3BDELETE%20FROM%20cities", (), b"", {404}, 0),
+    ("GET", "/cities?page=1%3B%20DROP%20TABLE%20cities", (), b"", {400}, 0),
+    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 20_000 + b'", "population": 1}', {413}, 0),
+    ("POST", "/cities", ("Content-Type: application/x-www-form-urlencoded",), b"name=" + b"a" * 20_000, {400, 413}, 0),
+    ("GET", "/cities/1", ("X-Forwarded-Host: evil.example.com\r\nX-Injected: 1",), b"", {200, 400}, 0),
+]
+
+
+@pytest.fixture(scope="module")
+def production_server(postgres_cluster):
+    """Serve chapter 14's app on a fresh PostgreSQL database, with TRUSTED_HOSTS set."""
+    from tourapp.chapters import production
+
+    app = production.create_app({"SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(),
+                                 "TRUSTED_HOSTS": ["127.0.0.1"]})
+    with serve(app) as server:
+        yield server
+    with app.app_context():
+        from tourapp.db import db
+
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(("method", "target", "headers", "body", "statuses", "added"), PRODUCTION_CASES)
+def test_hostile_request_to_production_on_postgresql(production_server, method, target, headers, body, statuses, added):
+    before = cities_count(production_server)
+    status, response_headers, text = send(production_server, method, target, headers, body)
+    assert status in statuses, f"{method} {target[:80]} -> {status}: {text[:300]}"
+    assert "X-Injected" not in response_headers
+    assert cities_count(production_server) == before + added
+    if status == 201:  # test that the name is stored exactly as sent, SQL and all
+        sent = json.loads(body)["name"]
+        status, _, stored = send(production_server, "GET", response_headers["Location"])
+        assert json.loads(stored)["name"] == sent
+
+
+def test_a_forged_host_is_refused_by_trusted_hosts(production_server):
+    # test that a host named through the proxy's header is checked too (ProxyFix x_host=1)
+    status, _, text = send(production_server, "GET", "/cities/1", ("X-Forwarded-Host: evil.example.com",))
+    assert status == 400 and "not trusted" in text

@@ -18,6 +18,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LINK = re.compile(r"\]\((\d\d-[\w-]+\.ipynb)\)")
+# Chapters written on other branches at the same time: until they are merged, the chapters around
+# them may link to them, and the numbering may skip them. Empty this when they are in.
 
 
 def read(path):
@@ -49,7 +51,7 @@ def test_links_lead_to_existing_notebooks_and_on_to_the_next(path):
     assert all((ROOT / "notebooks" / link).exists() or link.startswith(upcoming or "/") for link in links), links
     if index + 1 < len(NOTEBOOKS):
         assert NOTEBOOKS[index + 1].name in links, "each notebook links to the next"
-    if index > 0:
+    if index > 0 and int(NOTEBOOKS[index - 1].name[:2]) == number - 1:
         assert NOTEBOOKS[index - 1].name in links, "each notebook links back to the previous"
 
 
@@ -58,8 +60,12 @@ def test_recorded_top_to_bottom_with_no_errors_and_nothing_skipped(path):
     code = [cell for cell in read(path).cells if cell.cell_type == "code"]
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1)), "record with make record"
     assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
-    # nbval's escape hatches: every output is compared, none ignored or skipped
-    assert [(cell.get("id"), hatch) for cell in code for hatch in escape_hatches(cell)] == []
+    # nbval's escape hatches: every output is compared, none ignored or skipped. The one exception is
+    # a cell that prints measured times (chapter 14's benchmark), which says so on the line after.
+    measured = [cell for cell in code if re.search(r"^#\s*NBVAL_IGNORE_OUTPUT\n#\s*measured times", cell.source, re.M)]
+    assert len(measured) <= 1
+    hatches = [(cell.get("id"), hatch) for cell in code for hatch in escape_hatches(cell)]
+    assert [h for h in hatches if h not in {(cell.get("id"), "NBVAL_IGNORE_OUTPUT") for cell in measured}] == []
 
 
 def escape_hatches(cell):

@@ -1,5 +1,6 @@
 """The data layer: Flask-SQLAlchemy's ``db``, the ``City`` model, databases built from data/cities.sql."""
 
+import re
 import threading
 import weakref
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .paths import DATA
 
 CITIES_SQL = DATA / "cities.sql"
+_ROWS = re.compile(r"VALUES\('((?:[^']|'')*)', (\d+)\)")  # the script's INSERTs: ('Bratislava', 432000)
 
 db = SQLAlchemy()
 
@@ -33,6 +35,14 @@ class City(db.Model):
 def init_db():
     """Drop the cities table and build it again from data/cities.sql; return the number of rows."""
     script = CITIES_SQL.read_text(encoding="utf-8")
+    if db.engine.dialect.name != "sqlite":
+        # Other databases (PostgreSQL) speak their own SQL: build the table from the model and
+        # add the script's rows through it.
+        City.__table__.drop(db.engine, checkfirst=True)
+        City.__table__.create(db.engine)
+        db.session.add_all(City(name=name.replace("''", "'"), population=int(population)) for name, population in _ROWS.findall(script))
+        db.session.commit()
+        return db.session.execute(db.select(db.func.count()).select_from(City)).scalar_one()
     # The script brings its own BEGIN … COMMIT, so it runs as written on the driver's own
     # connection, as the sqlite3 shell's `.read cities.sql` would run it.
     connection = db.engine.raw_connection()

@@ -80,6 +80,10 @@ CHAPTERS = [
     Chapter("13", "testing", "Testing your app", None, "testing", "testing",
             "pytest, `test_client()`, fixtures from `create_app({\"TESTING\": True, …})`, `session_transaction()`, "
             "a temporary database, `test_cli_runner()`, nbval"),
+    Chapter("14", "production", "From notebook to production", "production", "production", "production",
+            "waitress and gunicorn started from the notebook and measured, PostgreSQL (psycopg 3, the `postgres://` "
+            "trap), Flask-Migrate, settings from the environment, `ProxyFix`, `TRUSTED_HOSTS`, a 503 when the "
+            "database stops"),
 ]
 
 
