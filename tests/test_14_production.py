@@ -188,14 +188,14 @@ def test_trusted_hosts(monkeypatch, tmp_path):
     assert client.get("/cities/1", headers={"Host": "cities.example.org"}).status_code == 200
     refused = client.get("/cities/1", headers={"Host": "evil.example.com"})
     assert refused.status_code == 400
-    assert refused.get_json()["error"] == "Bad Request"
+    assert refused.get_json()["name"] == "Bad Request"
 
 
 def test_a_body_over_max_content_length_is_a_413(sqlite_app, tmp_path):
     client = sqlite_app.test_client()
     response = client.post("/cities", json={"name": "x" * 20_000, "population": 1})
     assert response.status_code == 413
-    assert response.get_json()["error"] == "Request Entity Too Large"
+    assert response.get_json()["name"] == "Request Entity Too Large"
     assert len(client.get("/cities").get_json()["cities"]) == 8
 
 
@@ -244,8 +244,8 @@ def test_postgresql_stopped_while_the_app_runs(postgres_cluster, live):
                                    ("POST", "/cities", {"name": "Lost", "population": 1})]:
             response = requests.request(method, f"{url}{path}", json=body, timeout=30)
             assert response.status_code == 503
-            assert response.json() == {"error": "Service Unavailable",
-                                       "problem": "the database is not answering; try again in a moment"}
+            assert response.json() == {"code": 503, "name": "Service Unavailable",
+                                       "description": "the database is not answering; try again in a moment"}
             assert response.headers["Retry-After"] == "5"
     finally:
         postgres_cluster.start()

@@ -15,9 +15,11 @@ from flask.logging import default_handler
 from sqlalchemy import Column, MetaData, String
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..db import City, db
+from .errors import json_error
 
 ACCEPTED = "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:///PATH"
 MAX_BODY = 16 * 1024  # a city is a few hundred bytes of JSON; more is a mistake or an attack
@@ -104,8 +106,9 @@ def database_unavailable(error):
     """Answer 503 in the app's JSON error format when the database does not answer, and log why."""
     db.session.rollback()  # nothing of this request was written; the next one starts clean
     current_app.logger.warning("database unavailable: %s", str(error.orig).strip().splitlines()[0])
-    body = {"error": "Service Unavailable", "problem": "the database is not answering; try again in a moment"}
-    return current_app.json.response(body), 503, {"Retry-After": "5"}
+    response = json_error(ServiceUnavailable("the database is not answering; try again in a moment"))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def request_info():
