@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 
 from tourapp import sandbox
-from tourapp.grading import grade
+from tourapp.submissions import grade
 from tourapp.paths import ROOT
 from tourapp.student import student_edition
 

@@ -4,7 +4,7 @@ Usage: python -m tourapp.grade SUBMISSION.ipynb ... [--out scores.csv] [--chapte
        [--timeout SECONDS] [--jobs N] [--executed DIR] [--feedback DIR] [--no-sandbox]
 
 Each submission runs top to bottom in a kernel of its own, in a bubblewrap sandbox (see
-:mod:`tourapp.grading` and :mod:`tourapp.sandbox`); every exercise of its chapter gets one CSV
+:mod:`tourapp.submissions` and :mod:`tourapp.sandbox`); every exercise of its chapter gets one CSV
 row ``student,exercise,passed,message``, the student being the file's name. A progress bar and a
 summary table go to the terminal. Without bubblewrap the grader refuses to run, unless told
 ``--no-sandbox``: then the students' code runs with your rights.
@@ -20,7 +20,7 @@ from pathlib import Path
 from .exercises import for_chapter
 from . import sandbox
 from .feedback import write_feedback
-from .grading import grade
+from .submissions import grade
 
 __all__ = ["Progress", "main", "table", "write_csv"]
 
