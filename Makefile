@@ -39,7 +39,7 @@ refresh: $(STAMP)
 # autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
 # a tracked file; save on purpose (Ctrl+S), then `make record`.
 lab-teacher: $(STAMP)
-	$(BIN)/python -m tourapp.student --out build/student --allow-dirty
+	$(BIN)/python -m tourapp.student_edition --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Tests must leave the checkout as they found it (data/ above all): compare git status around them.
@@ -65,7 +65,7 @@ record: $(STAMP)
 # The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
 # It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.student --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
+	$(BIN)/python -m tourapp.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tourapp import sandbox  # noqa: E402
-from tourapp.student import student_edition  # noqa: E402
+from tourapp.student_edition import student_edition  # noqa: E402
 
 TARGET = 60  # seconds for 100 sandboxed submissions
 CPU_CELL = "import resource\nfor who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):\n    use = resource.getrusage(who)\n    print('cpu', use.ru_utime + use.ru_stime)"

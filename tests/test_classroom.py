@@ -18,7 +18,7 @@ from tourapp.chapters import hello
 from tourapp.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
 from tourapp.exercises.registry import BROKEN
 from tourapp.paths import ROOT
-from tourapp.student import PLACEHOLDER, strip_solutions, student_edition
+from tourapp.student_edition import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _CHECK_CALL = CHECK_CELL  # check("NN.k") alone: 01's demonstration of a wrong answer is not an exercise

@@ -97,7 +97,7 @@ def _no_answer_above(nb):
 def test_make_student_refuses_to_leak(tmp_path, spoil, says):
     path = tmp_path / HELLO.name
     nbformat.write(spoil(nbformat.read(HELLO, as_version=4)), path)
-    done = _run("tourapp.student", str(path), "--out", str(tmp_path / "out"))
+    done = _run("tourapp.student_edition", str(path), "--out", str(tmp_path / "out"))
     assert done.returncode == 1
     source = nbformat.read(HELLO, as_version=4)
     teapot = source.cells.index(_teapot_cell(source)) + 1  # the cell's number, counting from 1
@@ -121,15 +121,15 @@ def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
     _git(tmp_path, "commit", "-qm", "notebooks")
     out = str(tmp_path / "out")
     assert student.uncommitted([path]) == []
-    assert _run("tourapp.student", str(path), "--out", out).returncode == 0
+    assert _run("tourapp.student_edition", str(path), "--out", out).returncode == 0
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += "\nA teacher's edit, not committed yet."
     nbformat.write(nb, path)
     assert student.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
-    refused = _run("tourapp.student", str(path), "--out", out)
+    refused = _run("tourapp.student_edition", str(path), "--out", out)
     assert refused.returncode == 1
     assert "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n" in refused.stderr
-    allowed = _run("tourapp.student", str(path), "--out", out, "--allow-dirty")
+    allowed = _run("tourapp.student_edition", str(path), "--out", out, "--allow-dirty")
     assert allowed.returncode == 0, allowed.stderr
     assert "warning: made from notebooks with uncommitted changes" in allowed.stderr
 

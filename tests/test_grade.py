@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell
 from tourapp import sandbox
 from tourapp.submissions import grade
 from tourapp.paths import ROOT
-from tourapp.student import student_edition
+from tourapp.student_edition import student_edition
 
 # Grading runs a class of submissions in real kernels, one of them until its time limit.
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Write the student edition: every notebook with its solutions taken out and its outputs cleared.
 
-Usage: python -m tourapp.student [NOTEBOOK ...] [--out DIR] [--allow-dirty]
+Usage: python -m tourapp.student_edition [NOTEBOOK ...] [--out DIR] [--allow-dirty]
 (default: every notebook in notebooks/, written to build/student/)
 
 A solution is the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code cell
@@ -179,7 +179,7 @@ def _cell(nb, index):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.student", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tourapp.student_edition", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="source notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="folder to write to")
     parser.add_argument("--allow-dirty", action="store_true", help="go on although the notebooks have uncommitted changes")
