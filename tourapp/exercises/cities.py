@@ -20,14 +20,14 @@ BOUND = "never paste a name into SQL text: let SQLAlchemy send it apart, db.sele
 
 @exercise("10.1", "The biggest city", name="biggest_app",
           goal="GET /cities/biggest answers the most populous city, read from the database on every request.")
-def biggest(app):
+def biggest(probe):
     """Check that GET /cities/biggest answers New York, and Tokyo once Tokyo is added."""
-    expect_fresh(app)
-    response = app.get("/cities/biggest")
+    expect_fresh(probe)
+    response = probe.get("/cities/biggest")
     expect_status(response, 200)
     expect_json(response, NEW_YORK, _biggest_hint(response))
-    _add(app, TOKYO)
-    response = app.get("/cities/biggest")
+    _add(probe, TOKYO)
+    response = probe.get("/cities/biggest")
     expect_status(response, 200)
     hint = ("after Tokyo was added to the database, the answer should change: ask the database in each "
             "request instead of remembering New York")
@@ -36,40 +36,40 @@ def biggest(app):
 
 @exercise("10.2", "A city by name", name="by_name_app",
           goal="GET /cities/by-name/<name> answers the city of that name, or a JSON 404 that says none is called so.")
-def by_name(app):
+def by_name(probe):
     """Check that GET /cities/by-name/<name> finds cities by name, quotes included, and answers a 404 for none."""
-    expect_fresh(app)
+    expect_fresh(probe)
     for name, city in [("Prague", PRAGUE), ("New York", NEW_YORK)]:
-        response = app.get(f"/cities/by-name/{name}")
+        response = probe.get(f"/cities/by-name/{name}")
         expect_status(response, 200)
         expect_json(response, city)
     try:
-        response = app.get("/cities/by-name/Atlantis")
+        response = probe.get("/cities/by-name/Atlantis")
     except Miss as miss:
         raise _with_hint(miss, "'NoneType'", "when no city has the name, stop with abort(404, description=…) "
                          "or db.first_or_404(…, description=…)") from None
     expect_status(response, 404, "when no city has the name, stop with abort(404, description=…)")
     expect_json(response, {"code": 404, "description": "no city is called Atlantis", "name": "Not Found"},
                  "the app's error handler writes the JSON from the description: description=f\"no city is called {name}\"")
-    city = _add(app, {"name": "O'Fallon", "population": 29000})
+    city = _add(probe, {"name": "O'Fallon", "population": 29000})
     try:
-        response = app.get("/cities/by-name/O'Fallon")
+        response = probe.get("/cities/by-name/O'Fallon")
     except Miss as miss:
         raise _with_hint(miss, "OperationalError", BOUND) from None
     expect_status(response, 200, BOUND)
     expect_json(response, city)
 
 
-def expect_fresh(app, chapter="cities"):
+def expect_fresh(probe, chapter="cities"):
     """Fail unless the app's database is outside the repository and holds the tutorial's eight cities."""
     fresh = FRESH.format(chapter)
-    with app.app.app_context():
+    with probe.app.app_context():
         url = db.engine.url
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and Path(database).resolve().is_relative_to(ROOT):
         raise Miss(f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, "
                    "and the check would write to it.", fresh)
-    response = app.get("/cities")
+    response = probe.get("/cities")
     expect_status(response, 200)
     ids = [city.get("id") for city in response.json().get("cities", [])]
     if ids != list(range(1, 9)):
@@ -77,9 +77,9 @@ def expect_fresh(app, chapter="cities"):
                    "an earlier run changed it.", f"{fresh}, a new one for every app")
 
 
-def _add(app, city):
+def _add(probe, city):
     """Add a city to the app's database (as another program sharing it would) and return it with its id."""
-    with app.app.app_context():
+    with probe.app.app_context():
         row = City(**city)
         db.session.add(row)
         db.session.commit()

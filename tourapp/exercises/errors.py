@@ -13,13 +13,13 @@ ABORT = "call abort(404, description=…) and let the app's error handlers answe
 
 @exercise("09.1", "Stop with abort()", name="movie_app",
           goal="GET /movies/<id> answers the title, or a 404 through abort(): the page for browsers, JSON for programs.")
-def movie(app):
+def movie(probe):
     """Check that GET /movies/<id> answers a title, and aborts with a described 404 for an unknown id."""
-    response = app.get("/movies/2")
+    response = probe.get("/movies/2")
     expect_status(response, 200)
     expect_text(response, MOVIES[2])
     description = f"There is no movie with id {MISSING_ID}."
-    response = app.get(f"/movies/{MISSING_ID}", headers=JSON)
+    response = probe.get(f"/movies/{MISSING_ID}", headers=JSON)
     expect_status(response, 404, "for an id that is not in MOVIES, " + ABORT)
     got = json_body(response)
     if isinstance(got, dict) and set(got) == {"code", "name", "description"} and got["description"] != description:
@@ -29,7 +29,7 @@ def movie(app):
     else:
         hint = ABORT
     expect_json(response, {"code": 404, "name": "Not Found", "description": description}, hint)
-    response = app.get(f"/movies/{MISSING_ID}", headers={"Accept": "text/html"})
+    response = probe.get(f"/movies/{MISSING_ID}", headers={"Accept": "text/html"})
     expect_status(response, 404)
     expect_mimetype(response, "text/html", "a browser should get the 404 page: " + ABORT)
     if "404 - page not found" not in response.text:
@@ -38,9 +38,9 @@ def movie(app):
 
 @exercise("09.2", "A page for errors in the code", name="oops_app",
           goal="GET /boom answers 500 with a page of its own, framed by base.html, or JSON for programs.")
-def oops(app):
+def oops(probe):
     """Check that an error in a view gets the app's own 500 page, and JSON for JSON clients."""
-    response = app.request("GET", "/boom", explain_errors=False)
+    response = probe.request("GET", "/boom", explain_errors=False)
     if response.status_code == 200:
         raise Miss("GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR.",
                    "the handler must still say what happened: return the page and 500, as page_not_found returns 404")
@@ -54,7 +54,7 @@ def oops(app):
         raise Miss("GET /boom answered a page without the title '500 error · Flask Tour'.", hint)
     if "500 - something went wrong" not in response.text:
         raise Miss("GET /boom answered a page without '500 - something went wrong'.", "put that sentence in the content block")
-    response = app.request("GET", "/boom", headers=JSON, explain_errors=False)
+    response = probe.request("GET", "/boom", headers=JSON, explain_errors=False)
     expect_status(response, 500)
     expected = {"code": 500, "name": "Internal Server Error", "description": InternalServerError.description}
     expect_json(response, expected, "for a client that asks for JSON, answer errors.json_error(error), as page_not_found does")

@@ -12,21 +12,21 @@ CATALOG = [{"id": id, "title": title} for id, title in MOVIES.items()]
 
 @exercise("06.1", "Ids that stay numbers", name="catalog_app",
           goal='GET /catalog answers [{"id": 1, "title": "Toy story"}, …], every movie in id order.')
-def catalog(app):
+def catalog(probe):
     """Check that GET /catalog answers a JSON array of ``{"id", "title"}`` objects in id order."""
-    response = app.get("/catalog")
+    response = probe.get("/catalog")
     expect_status(response, 200)
     expect_json(response, CATALOG, _catalog_hint(json_body(response)))
 
 
 @exercise("06.2", "A movie for every seed", name="seeded_app",
           goal="GET /rmovie/<seed> answers the first pick of random.Random(seed), the same every time.")
-def seeded(app):
+def seeded(probe):
     """Check that GET /rmovie/<seed> answers a seeded generator's first pick, and leaves ``random`` alone."""
     for seed in (1, 7, 42):
         expected = list(random.Random(seed).choice(list(MOVIES.items())))
         try:
-            first, again = _untouched(app, f"/rmovie/{seed}"), _untouched(app, f"/rmovie/{seed}")
+            first, again = _untouched(probe, f"/rmovie/{seed}"), _untouched(probe, f"/rmovie/{seed}")
         except Miss as miss:
             if "did not return a valid response" not in str(miss):
                 raise
@@ -45,7 +45,7 @@ def seeded(app):
 
 @exercise("06.3", "Search by title", name="search_app",
           goal="GET /search?q=… answers the movies whose titles contain q, ignoring case, or [].")
-def search(app):
+def search(probe):
     """Check that GET /search?q=… finds titles by a piece of them, ignoring case, and answers [] for none."""
     for q, hint in [
         ("an", None),
@@ -53,7 +53,7 @@ def search(app):
         ("xyz", "an empty result is not an error: answer the empty list [] with status 200"),
         (None, "without q, every movie matches: read it with request.args.get('q', '')"),
     ]:
-        response = app.get("/search", params={} if q is None else {"q": q})
+        response = probe.get("/search", params={} if q is None else {"q": q})
         expect_status(response, 200, hint if response.status_code in (400, 404) else None)
         got = json_body(response)
         if isinstance(got, list) and got and all(isinstance(item, str) for item in got):
@@ -90,10 +90,10 @@ def _seeded_hint(got, seed, expected):
     return None
 
 
-def _untouched(app, path):
+def _untouched(probe, path):
     """GET ``path``, and fail if the view drew from (or re-seeded) Python's shared generator."""
     state = random.getstate()
-    response = app.get(path)
+    response = probe.get(path)
     if random.getstate() != state:
         random.setstate(state)  # leave the shared generator as the learner's code found it
         raise Miss(

@@ -15,12 +15,12 @@ CLIENT = "203.0.113.7"  # the client, as the first of two proxies saw it
 
 @exercise("14.1", "A health check", name="health_app",
           goal="GET /health asks the database (SELECT 1) and answers {\"status\": \"ok\"}.")
-def health(app):
+def health(probe):
     """Check that GET /health answers ok, and that it asked the database to answer it."""
-    _expect_own_database(app)
-    app.get("/cities")  # the app builds its database on first use: count what /health asks, not that
+    _expect_own_database(probe)
+    probe.get("/cities")  # the app builds its database on first use: count what /health asks, not that
     statements = []
-    with app.app.app_context():
+    with probe.app.app_context():
         engine = db.engine
 
     def count(conn, cursor, statement, *args):
@@ -28,7 +28,7 @@ def health(app):
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = app.get("/health")
+        response = probe.get("/health")
     finally:
         event.remove(engine, "before_cursor_execute", count)
     expect_status(response, 200, "add a route for GET /health to the app the function builds")
@@ -40,11 +40,11 @@ def health(app):
 
 @exercise("14.2", "Two proxies", name="two_proxies_app",
           goal="behind a load balancer and nginx, /request-info reports the client's address, not a proxy's nor a forged one.")
-def two_proxies(app):
+def two_proxies(probe):
     """Check that ProxyFix trusts exactly two X-Forwarded-For values."""
-    _expect_own_database(app)
+    _expect_own_database(probe)
     for forwarded in (f"{CLIENT}, 10.0.0.2", f"6.6.6.6, {CLIENT}, 10.0.0.2"):
-        response = app.get("/request-info", headers={"X-Forwarded-For": forwarded})
+        response = probe.get("/request-info", headers={"X-Forwarded-For": forwarded})
         expect_status(response, 200, "start from production.create_app(…), which has the /request-info route")
         seen = response.json().get("remote_addr")
         if seen == "10.0.0.2":
@@ -63,22 +63,22 @@ def two_proxies(app):
 
 @exercise("14.3", "A smaller limit", name="small_body_app",
           goal="POST /cities refuses a body over 1 KiB with a JSON 413 and still takes a city of a few bytes.")
-def small_body(app):
+def small_body(probe):
     """Check that MAX_CONTENT_LENGTH is 1024: a 2 KiB city is refused, a small one is created."""
-    _expect_own_database(app)
+    _expect_own_database(probe)
     big = {"name": "x" * 200, "population": 1, "padding": "y" * 2000}
-    response = app.post("/cities", json=big)
+    response = probe.post("/cities", json=big)
     expect_status(response, 413, 'set MAX_CONTENT_LENGTH to 1024 in the settings create_app gets: {"MAX_CONTENT_LENGTH": 1024, …}')
     body = json_body(response)
     description = body.get("description") if isinstance(body, dict) else None  # Werkzeug's own words
     expect_json(response, {"code": 413, "description": description, "name": "Request Entity Too Large"})
-    response = app.post("/cities", json={"name": "Oslo", "population": 709000})
+    response = probe.post("/cities", json={"name": "Oslo", "population": 709000})
     expect_status(response, 201, "1024 bytes is plenty for a city: keep the limit at 1024, not lower")
 
 
-def _expect_own_database(app):
+def _expect_own_database(probe):
     """Fail unless the app's database is outside the workbook: the checks may write to it."""
-    with app.app.app_context():
+    with probe.app.app_context():
         url = db.engine.url
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and Path(database).resolve().is_relative_to(ROOT):

@@ -5,7 +5,7 @@ from .registry import exercise
 
 
 @exercise("02.1", "Two parameters", name="welcome_app", goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia', with Hello and Guest for a missing part.")
-def welcome(app):
+def welcome(probe):
     """Check that GET /welcome reads greeting and name from the query, each with its default."""
     for query, text in [
         ("?greeting=Hi&name=Lucia", "Hi Lucia"),
@@ -14,7 +14,7 @@ def welcome(app):
         ("?greeting=Hi", "Hi Guest"),
         ("", "Hello Guest"),
     ]:
-        response = app.get(f"/welcome{query}")
+        response = probe.get(f"/welcome{query}")
         expect_status(response, 200, _status_hint(response, "request.args.get(key, default) gives the default instead, as in request.args.get('greeting', 'Hello')"))
         expect_text(response, text, _welcome_hint(response.text, text))
 
@@ -30,7 +30,7 @@ def _welcome_hint(got, expected):
 
 
 @exercise("02.2", "A number", name="repeat_app", goal="GET /repeat?word=ha&times=3 answers 'hahaha'; times is 1 when it is missing or not a number.")
-def repeat(app):
+def repeat(probe):
     """Check that GET /repeat converts times to an int, with 1 for a missing or a bad value."""
     convert = "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it, and gives 1 when it is missing or not a whole number"
     for query, text in [
@@ -40,20 +40,20 @@ def repeat(app):
         ("?word=ha&times=lots", "ha"),
     ]:
         with hinted(convert):
-            response = app.get(f"/repeat{query}")
+            response = probe.get(f"/repeat{query}")
         expect_status(response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead"))
         expect_text(response, text, convert)
 
 
 @exercise("02.3", "Every name", name="greet_all_app", goal="GET /greet-all?name=Lucia&name=Robert answers 'Hello Lucia, Robert' in plain text, or 'Hello Guest'.")
-def greet_all(app):
+def greet_all(probe):
     """Check that GET /greet-all greets every name of the query, in plain text, or a guest."""
     for query, text in [
         ("?name=Lucia&name=Robert&name=Peter", "Hello Lucia, Robert, Peter"),
         ("?name=Lucia", "Hello Lucia"),
         ("", "Hello Guest"),
     ]:
-        response = app.get(f"/greet-all{query}")
+        response = probe.get(f"/greet-all{query}")
         expect_status(response, 200, _status_hint(response, "request.args.getlist('name') gives an empty list instead"))
         hint = None
         if "," in text and response.text == "Hello Lucia":

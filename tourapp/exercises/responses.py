@@ -5,25 +5,25 @@ from .registry import exercise
 
 
 @exercise("04.1", "Delete a user", name="delete_app", goal="DELETE /users/Peter answers 204 No Content, with or without the slash; GET still greets.")
-def delete(app):
+def delete(probe):
     """Check that DELETE /users/<name> answers 204, both slash forms, and GET still greets."""
     both = "the chapter's rules answer both forms: write /users/<name> and pass strict_slashes=False"
     for path in ["/users/Peter", "/users/Peter/"]:
-        response = app.request("DELETE", path)
+        response = probe.request("DELETE", path)
         hint = {200: "a view sets another status by returning a pair, and a 204 has no body: return '', 204", 308: both}.get(response.status_code)
         if response.status_code in (404, 405) and path.endswith("/"):  # DELETE /users/Peter worked
             hint = both
         expect_status(response, 204, hint)
-    response = app.get("/users/Peter")
+    response = probe.get("/users/Peter")
     expect_status(response, 200, "the chapter's GET /users/<name> should still answer: add your view to the app create_app builds")
     expect_text(response, "Hello Peter")
 
 
 @exercise("04.2", "Create a team", name="team_app", goal="POST /teams/Owls answers 201 with Location: /teams/Owls, and that URL answers 'Team Owls'.")
-def team(app):
+def team(probe):
     """Check that POST /teams/<name> answers 201 with a Location that a GET view answers."""
     with hinted("url_for('get_team', name=name) builds the Location from the name of the GET view, which must exist"):
-        response = app.post("/teams/Owls")
+        response = probe.post("/teams/Owls")
     expect_status(response, 201, "a view sets another status by passing it to make_response: make_response(body, 201)" if response.status_code == 200 else None)
     expect_text(response, "team Owls created")
     if "Location" not in response.headers:  # a hint of its own: the header is missing, not wrong
@@ -31,20 +31,20 @@ def team(app):
                    "set it on the response before returning it: "
                    "response.headers['Location'] = url_for('get_team', name=name)")
     expect_header(response, "Location", "/teams/Owls", "url_for names the view that answers GET, with the name: url_for('get_team', name=name)")
-    response = app.get("/teams/Owls")
+    response = probe.get("/teams/Owls")
     expect_status(response, 200, "the Location should name a URL that answers: add a view for GET /teams/<name>" if response.status_code in (404, 405) else None)
     expect_text(response, "Team Owls")
 
 
 @exercise("04.3", "Escape the name", name="welcome_page_app", goal="GET /welcome/<name> answers <h1>Welcome, NAME!</h1> with NAME escaped, as HTML.")
-def welcome_page(app):
+def welcome_page(probe):
     """Check that GET /welcome/<name> puts the name into an HTML heading, escaped."""
     for name, shown in [
         ("Peter", "Peter"),
         ("Tom & Jerry", "Tom &amp; Jerry"),
         ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
     ]:
-        response = app.get(f"/welcome/{name}")
+        response = probe.get(f"/welcome/{name}")
         expect_status(response, 200)
         expect_mimetype(response, "text/html", "this answer is a page: leave Flask's text/html as it is")
         expected = f"<h1>Welcome, {shown}!</h1>"

@@ -17,9 +17,9 @@ _EXTEND = 'start the template with {% extends "base.html" %} and fill its title 
 
 @exercise("07.1", "A list of movies", name="movie_list_app",
           goal="GET /movies/ answers a page titled Movies with one <li> per movie, in id order, from a template file.")
-def movie_list(app):
+def movie_list(probe):
     """Check that GET /movies/ renders a page, framed by base.html, that lists every title."""
-    response = _page(app, "/movies/")
+    response = _page(probe, "/movies/")
     _expect_title(response, "Movies")
     items = _texts(response.text, "li")
     if items == TITLES:
@@ -39,11 +39,11 @@ def movie_list(app):
 @exercise("07.2", "Bold, but safe", name="welcome_app",
           goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, "
                "with markup and {{ }} in the name shown as text.")
-def welcome(app):
+def welcome(probe):
     """Check that GET /welcome/<name>/ puts the name in bold, escaped, and never runs it as template code."""
     pages = []
     for name in ("Peter", "<i>Ann", "{{7*7}}"):
-        response = _page(app, f"/welcome/{name}/")
+        response = _page(probe, f"/welcome/{name}/")
         pages.append(response)
         _expect_title(response, "Welcome")
         expected = f"<p>Welcome, <b>{escape(name)}</b>!</p>"
@@ -66,9 +66,9 @@ def welcome(app):
 @exercise("07.3", "A header of its own", name="home_app",
           goal="GET /home/ answers a page titled Home, from a template file, "
                "whose header says 'Welcome to the Flask Tour'.")
-def home(app):
+def home(probe):
     """Check that GET /home/ keeps its title but fills base.html's header block with a line of its own."""
-    response = _page(app, "/home/")
+    response = _page(probe, "/home/")
     _expect_title(response, "Home")
     headers = _texts(response.text, "header")
     expected = "Welcome to the Flask Tour"
@@ -83,7 +83,7 @@ def home(app):
     raise Miss(f"GET /home/ has the header {_list(headers)}, expected {_list([expected])}.", hint)
 
 
-def _page(app, path):
+def _page(probe, path):
     """GET an HTML page and expect 200 and text/html; note the templates it was rendered from."""
     rendered = []
 
@@ -91,8 +91,8 @@ def _page(app, path):
         rendered.append(template)
 
     # Flask signals each template it renders, in the server's thread, before the answer leaves.
-    with template_rendered.connected_to(note, app.app):
-        response = app.get(path)
+    with template_rendered.connected_to(note, probe.app):
+        response = probe.get(path)
     expect_status(response, 200)
     expect_mimetype(response, "text/html")
     response.templates = rendered
