@@ -6,7 +6,8 @@ requests and compares the answers with ``expect_status``, ``expect_text``, ``exp
 :func:`run` turns whatever happens into a :class:`Result`, and :func:`check` prints it.
 """
 
-from .checking import MIMETYPE, Result, check, results_in, run
+from .checking import check, run
 from .registry import CHECK_CELL, Exercise, exercise, for_chapter, get
+from .results import MIMETYPE, Result, results_in
 
 __all__ = ["CHECK_CELL", "MIMETYPE", "Exercise", "Result", "check", "exercise", "for_chapter", "get", "results_in", "run"]

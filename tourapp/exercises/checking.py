@@ -3,74 +3,24 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
 import sys
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 
 from flask import Flask
-from markupsafe import Markup, escape
 
 from ..display import _in_notebook
 from ..server import Server
 from .expect import Miss, NotDone, Probe, describe, where
 from .registry import BROKEN, for_chapter, get
+from .results import MIMETYPE, Result
 
-__all__ = ["MIMETYPE", "Result", "check", "run"]
+__all__ = ["check", "run"]
 
-# The machine-readable copy of a result, displayed next to its text: the grader reads it back
-# from the executed notebook, and front ends that do not know the type show the text instead.
-MIMETYPE = "application/vnd.flask-tour.check+json"
 _MISSING = object()
 _DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE)
-_CODE = re.compile(r"`([^`]+)`")
 # Function name -> why the last cell that defines it failed; gone once a cell defines it cleanly.
 _broken_cells: dict[str, str] = {}
-
-
-@dataclass(frozen=True)
-class Result:
-    """The outcome of one check: ``status`` is ``"passed"``, ``"failed"`` or ``"not done"``."""
-
-    exercise: str
-    title: str
-    status: str
-    message: str
-
-    @property
-    def passed(self):
-        """Tell whether the check passed."""
-        return self.status == "passed"
-
-    def __str__(self):
-        mark = "✓" if self.passed else "✗"
-        return f"{mark} {self.exercise} · {self.title}: {self.message}"
-
-    def _repr_html_(self):
-        """Render the result as a badge, the sentence, and the hint on a line of its own."""
-        text, _, hint = self.message.partition(" Hint: ")
-        colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#6e7781")
-        badge = {"passed": "✓ passed", "failed": "✗ not yet"}.get(self.status, "· not done yet")
-        html = (
-            '<div style="font-family: var(--jp-ui-font-family, sans-serif); line-height: 1.5; '
-            'white-space: normal; overflow-wrap: break-word; max-width: 60em">'
-            f'<span style="background: {colour}; color: white; border-radius: 0.8em; padding: 0.1em 0.6em; '
-            f'font-weight: bold">{badge}</span> <b>{escape(self.exercise)} · {escape(self.title)}</b>'
-            f"<div>{_with_code(text)}</div>"
-        )
-        if hint:
-            html += f'<div style="margin-top: 0.2em"><b>Hint:</b> {_with_code(hint.removesuffix("."))}.</div>'
-        return html + "</div>"
-
-    def to_json(self):
-        """Return the result as a dict of strings, the form the grader collects."""
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data):
-        """Rebuild a result from :meth:`to_json`'s dict."""
-        return cls(**{key: str(data[key]) for key in ("exercise", "title", "status", "message")})
 
 
 def check(exercise_id, app=_MISSING):
@@ -193,11 +143,6 @@ def _report(result):
         print(result)
 
 
-def _with_code(text):
-    """Escape a sentence for HTML, showing `code` in backticks as code."""
-    return Markup(_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
-
-
 def _after_cell(result):
     """Remember whether the cell that just ran, if it defines functions, defined them cleanly."""
     info = getattr(result, "info", None)
@@ -239,14 +184,3 @@ def watch_cells(shell=None):
 
 if _in_notebook():
     watch_cells()
-
-
-def results_in(outputs):
-    """Return the check results found in a code cell's outputs (nbformat dicts)."""
-    found = []
-    for output in outputs:
-        data = output.get("data", {})
-        if MIMETYPE in data:
-            payload = data[MIMETYPE]
-            found.append(Result.from_json(json.loads(payload) if isinstance(payload, str) else payload))
-    return found
