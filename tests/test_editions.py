@@ -8,7 +8,7 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager
 
-from tourapp import learner, student
+from tourapp import learner, student_edition
 from tourapp.exercises import for_chapter, results_in
 from tourapp.paths import ROOT
 
@@ -33,7 +33,7 @@ def test_the_learners_copy_is_written_once_and_then_left_alone(tmp_path):
     nb = nbformat.read(mine, as_version=4)
     assert "**Your copy** of `notebooks/01-hello.ipynb`" in nb.cells[0].source
     assert "make refresh NB=01" in nb.cells[0].source
-    assert "BEGIN SOLUTION" not in mine.read_text() and student.PLACEHOLDER[1] in mine.read_text()
+    assert "BEGIN SOLUTION" not in mine.read_text() and student_edition.PLACEHOLDER[1] in mine.read_text()
     _teapot_cell(nb).source = "def teapot_app():\n    return 'my own attempt'"
     nbformat.write(nb, mine)
     (tmp_path / "02-query-parameters.ipynb").unlink()
@@ -120,12 +120,12 @@ def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-qm", "notebooks")
     out = str(tmp_path / "out")
-    assert student.uncommitted([path]) == []
+    assert student_edition.uncommitted([path]) == []
     assert _run("tourapp.student_edition", str(path), "--out", out).returncode == 0
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += "\nA teacher's edit, not committed yet."
     nbformat.write(nb, path)
-    assert student.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
+    assert student_edition.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
     refused = _run("tourapp.student_edition", str(path), "--out", out)
     assert refused.returncode == 1
     assert "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n" in refused.stderr
@@ -148,7 +148,7 @@ def test_student_edition_with_the_teachers_answers_passes_every_check(path, tmp_
     # runs top to bottom in a real kernel and every check passes: the edition keeps every cell
     # an answer needs, and only the answers are taken out
     teacher = nbformat.read(path, as_version=4)
-    nb = student.student_edition(teacher, f"notebooks/{path.name}")
+    nb = student_edition.student_edition(teacher, f"notebooks/{path.name}")
     answers = [cell for cell in teacher.cells if cell.cell_type == "code" and "BEGIN SOLUTION" in cell.source]
     for answer in answers:
         _cell(nb, answer.id).source = answer.source
