@@ -57,12 +57,26 @@ def timed(paths, folder, *options):
     before = os.times()
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tourapp.grade", *map(str, paths), "--out", str(out), "--executed", str(executed), *options],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "tourapp.grade",
+            *map(str, paths),
+            "--out",
+            str(out),
+            "--executed",
+            str(executed),
+            *options,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wall = time.perf_counter() - started
     after = os.times()
-    kernels = sum(float(line.split()[1]) for nb in executed.glob("*.ipynb") for line in _printed(nb) if line.startswith("cpu "))
+    kernels = sum(
+        float(line.split()[1]) for nb in executed.glob("*.ipynb") for line in _printed(nb) if line.startswith("cpu ")
+    )
     # The grader's children are counted once they are reaped: unsandboxed kernels are, sandboxed
     # ones die with their sandbox unseen.
     children = after.children_user + after.children_system - before.children_user - before.children_system
@@ -99,14 +113,19 @@ def main():
     print(f"cpus: {cores}, students: {n}, load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f}")
     for name, (wall, kernels, grader, passed) in runs.items():
         cpu = kernels + grader
-        print(f"{name}: {wall:.1f} s wall ({wall / n:.2f} s per submission), {passed} exercises passed; "
-              f"CPU {cpu / n:.2f} s per submission (kernel {kernels / n:.2f}, grader {grader / n:.2f}), "
-              f"{cpu / cores:.0f} s of work for {cores} idle cores")
+        print(
+            f"{name}: {wall:.1f} s wall ({wall / n:.2f} s per submission), {passed} exercises passed; "
+            f"CPU {cpu / n:.2f} s per submission (kernel {kernels / n:.2f}, grader {grader / n:.2f}), "
+            f"{cpu / cores:.0f} s of work for {cores} idle cores"
+        )
     (boxed, *_), (bare, *_) = runs.values()
     print(f"the sandbox takes {boxed / bare:.2f}x the unsandboxed wall time")
     if n == 100:
-        print(f"target: 100 sandboxed in at most {TARGET} s: {'met' if boxed <= TARGET else 'MISSED'} "
-              f"(wall time, on a machine with load {load:.0f})")
+        print(
+            f"target: 100 sandboxed in at most {TARGET} s: {'met' if boxed <= TARGET else 'MISSED'} "
+            f"(wall time, on a machine with load {load:.0f})"
+        )
+
 
 if __name__ == "__main__":
     main()

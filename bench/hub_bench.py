@@ -26,9 +26,16 @@ def student(hub, name):
     """Log in, wait for the server, run chapter 01, open its app; return seconds since the start."""
     browser = requests.Session()
     form = browser.get(f"{hub.url}/hub/login", timeout=60)
-    browser.post(f"{hub.url}/hub/login", timeout=300, data={
-        "username": name, "password": "any", "_xsrf": browser.cookies.get("_xsrf", path="/hub/") or "",
-    }, headers={"Referer": form.url})
+    browser.post(
+        f"{hub.url}/hub/login",
+        timeout=300,
+        data={
+            "username": name,
+            "password": "any",
+            "_xsrf": browser.cookies.get("_xsrf", path="/hub/") or "",
+        },
+        headers={"Referer": form.url},
+    )
     hub.wait_ready(name, timeout=600)
     session = hub.run_notebook(name, NOTEBOOK, timeout=300)
     link = hub.evaluate(name, session, "server.link")
@@ -69,9 +76,11 @@ def main():
         sys.exit(f"cannot run: {reason}")
     for n in [int(arg) for arg in sys.argv[1:]] or [10, 30]:
         elapsed, mean, most = round_of(n)
-        print(f"{n:3d} students at once: last one done after {elapsed:5.1f} s   "
-              f"memory per student (server + kernel): {mean:4.0f} MiB mean, {most:4.0f} MiB max   "
-              f"class total ≈ {mean * n / 1024:.1f} GiB")
+        print(
+            f"{n:3d} students at once: last one done after {elapsed:5.1f} s   "
+            f"memory per student (server + kernel): {mean:4.0f} MiB mean, {most:4.0f} MiB max   "
+            f"class total ≈ {mean * n / 1024:.1f} GiB"
+        )
 
 
 if __name__ == "__main__":

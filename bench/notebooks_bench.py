@@ -25,8 +25,10 @@ def main():
             timed([BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--output-dir", out, str(nb)])
             for nb in NOTEBOOKS
         )
-    print(f"{len(NOTEBOOKS)} notebooks   pytest --nbval -n 4: {pytest:5.1f} s   nbconvert one by one: "
-          f"{nbconvert:5.1f} s   ratio {nbconvert / pytest:.1f}x  (goals: >= 2.5x, <= 30 s)")
+    print(
+        f"{len(NOTEBOOKS)} notebooks   pytest --nbval -n 4: {pytest:5.1f} s   nbconvert one by one: "
+        f"{nbconvert:5.1f} s   ratio {nbconvert / pytest:.1f}x  (goals: >= 2.5x, <= 30 s)"
+    )
 
 
 if __name__ == "__main__":

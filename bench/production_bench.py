@@ -27,8 +27,10 @@ def main():
     with app.app_context():
         init_db()
     workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn's own advice; one per CPU is measured too
-    print(f"{THREADS} threads x {PER_THREAD} GET /cities/6 on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(
+        f"{THREADS} threads x {PER_THREAD} GET /cities/6 on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
     results = []
     try:
         with serve(app) as server:
@@ -37,7 +39,9 @@ def main():
             results.append(measure("waitress", f"{server.url}/cities/6", threads=THREADS, per_thread=PER_THREAD))
         for count in (os.cpu_count() or 1, workers):
             with processes.gunicorn(FACTORY, workers=count, ready_path="/cities") as server:
-                results.append(measure(f"gunicorn -w {count}", f"{server.url}/cities/6", threads=THREADS, per_thread=PER_THREAD))
+                results.append(
+                    measure(f"gunicorn -w {count}", f"{server.url}/cities/6", threads=THREADS, per_thread=PER_THREAD)
+                )
     finally:
         if cluster:
             cluster.stop()

@@ -51,7 +51,8 @@ def time_flask_run_to_first_200(runs=5):
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", APP, "run", "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             while True:
@@ -112,16 +113,22 @@ def main():
     print(f"serve() benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     served = median_ms(time_serve_to_first_200())
     flask_run = median_ms(time_flask_run_to_first_200())
-    print(f"start to first 200    serve(): {served:8.2f} ms   flask run: {flask_run:8.1f} ms   "
-          f"ratio {flask_run / served:6.0f}x  (goal >= 50x)")
+    print(
+        f"start to first 200    serve(): {served:8.2f} ms   flask run: {flask_run:8.1f} ms   "
+        f"ratio {flask_run / served:6.0f}x  (goal >= 50x)"
+    )
     restart, same_port = time_restart()
-    print(f"stop + start          median {median_ms(restart):.2f} ms, "
-          f"p99 {sorted(restart)[int(len(restart) * 0.99)] * 1000:.2f} ms  (goal <= 2 ms), "
-          f"same port {same_port}/{len(restart)}")
+    print(
+        f"stop + start          median {median_ms(restart):.2f} ms, "
+        f"p99 {sorted(restart)[int(len(restart) * 0.99)] * 1000:.2f} ms  (goal <= 2 ms), "
+        f"same port {same_port}/{len(restart)}"
+    )
     print(f"idle server CPU       {idle_cpu() * 100:.3f} % of one core  (goal ~0)")
     via_socket, via_client = time_round_trips()
-    print(f"round trip            serve(): {median_ms(via_socket):.3f} ms   test_client(): "
-          f"{median_ms(via_client):.3f} ms   ratio {median_ms(via_socket) / median_ms(via_client):.1f}x")
+    print(
+        f"round trip            serve(): {median_ms(via_socket):.3f} ms   test_client(): "
+        f"{median_ms(via_client):.3f} ms   ratio {median_ms(via_socket) / median_ms(via_client):.1f}x"
+    )
 
 
 if __name__ == "__main__":

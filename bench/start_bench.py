@@ -33,18 +33,32 @@ def free_port():
 def start_lab(clone, home, timeout=300):
     """Run `make lab` in the clone; return the seconds until Lab's /api/status answers."""
     port, token = free_port(), secrets.token_hex(16)
-    lab_args = (f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 "
-                f"--IdentityProvider.token={token}")
-    env = dict(os.environ, **{name: str(home / folder) for name, folder in [
-        ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]})
+    lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
+    env = dict(
+        os.environ,
+        **{
+            name: str(home / folder)
+            for name, folder in [
+                ("JUPYTER_CONFIG_DIR", "config"),
+                ("JUPYTER_DATA_DIR", "data"),
+                ("JUPYTER_RUNTIME_DIR", "runtime"),
+                ("IPYTHONDIR", "ipython"),
+            ]
+        },
+    )
     env.pop("VIRTUAL_ENV", None)  # the clone makes its own .venv, whatever runs this script
     url = f"http://127.0.0.1:{port}"
     start = time.perf_counter()
     with open(home / "make-lab.log", "ab") as log:
         # A session of its own, so the fallback can stop make and Lab together by make's pid.
-        make = subprocess.Popen(["make", "lab", f"LAB_ARGS={lab_args}"], cwd=clone, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        make = subprocess.Popen(
+            ["make", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=clone,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         while make.poll() is None and time.perf_counter() - start < timeout:
             try:
@@ -52,8 +66,10 @@ def start_lab(clone, home, timeout=300):
                     return time.perf_counter() - start
             except requests.RequestException:  # not listening yet
                 time.sleep(0.1)
-        raise RuntimeError(f"Lab did not answer (make exited {make.poll()}); see {home / 'make-lab.log'}:\n"
-                           + (home / "make-lab.log").read_text(errors="replace")[-3000:])
+        raise RuntimeError(
+            f"Lab did not answer (make exited {make.poll()}); see {home / 'make-lab.log'}:\n"
+            + (home / "make-lab.log").read_text(errors="replace")[-3000:]
+        )
     finally:
         stop(make, url, token)
 
@@ -73,9 +89,24 @@ def pip_install(clone):
     venv = clone / ".venv-pip"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([venv / "bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-r", "requirements.lock", "-e", ".[test]"], cwd=clone, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            venv / "bin/python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.lock",
+            "-e",
+            ".[test]",
+        ],
+        cwd=clone,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -87,10 +118,11 @@ def main():
         first = start_lab(clone, home)
         second = start_lab(clone, home)
         pip = pip_install(clone)
-    print(f"make lab on a fresh clone until Lab answers: first {first:5.1f} s   second {second:4.1f} s   "
-          f"({GOALS})")
-    print(f"pip installing the same lock into a fresh venv: {pip:5.1f} s   (uv's whole first start is "
-          f"{pip / first:.1f}x faster)")
+    print(f"make lab on a fresh clone until Lab answers: first {first:5.1f} s   second {second:4.1f} s   ({GOALS})")
+    print(
+        f"pip installing the same lock into a fresh venv: {pip:5.1f} s   (uv's whole first start is "
+        f"{pip / first:.1f}x faster)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ _RUN_STATE = """panel => {
     const done = prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
     return idle && !busy && (done || failed);
 }"""
-_IMAGES = """() => [...document.images].map(img => ({src: img.getAttribute('src').slice(0, 40), width: img.naturalWidth}))"""
+_IMAGES = (
+    """() => [...document.images].map(img => ({src: img.getAttribute('src').slice(0, 40), width: img.naturalWidth}))"""
+)
 
 
 def unavailable(reason):
@@ -261,8 +263,13 @@ class JupyterLab:
             env[name] = str(self.home / folder)
         env.update(self.extra_env)
         command = [
-            sys.executable, "-m", "jupyterlab",
-            "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             f"--LabApp.workspaces_dir={self.home / 'workspaces'}",

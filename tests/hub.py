@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 import requests
-
 from e2e import wait_gone
+
 from tourapp.paths import ROOT
 
 PROXY = ROOT / "tools" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -132,10 +132,18 @@ class JupyterHub:
     def start(self, timeout=60):
         """Start the hub and return once its API answers through the proxy."""
         config = Path(self.state) / "jupyterhub_config.py"
-        config.write_text(CONFIG.format(
-            port=self.port, hub_port=_free_port(), api_port=_free_port(), proxy=str(PROXY), state=self.state,
-            singleuser=str(BIN / "jupyterhub-singleuser"), root=str(ROOT), token=self.token,
-        ))
+        config.write_text(
+            CONFIG.format(
+                port=self.port,
+                hub_port=_free_port(),
+                api_port=_free_port(),
+                proxy=str(PROXY),
+                state=self.state,
+                singleuser=str(BIN / "jupyterhub-singleuser"),
+                root=str(ROOT),
+                token=self.token,
+            )
+        )
         env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
         env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
         with open(self.log, "wb") as log:
@@ -198,9 +206,16 @@ class JupyterHub:
         With ``keep_serving`` the cells that stop the chapter's server are left out, so the app
         stays up for a browser to open through the link the workbook shows.
         """
-        session = self.api("POST", f"/user/{user}/api/sessions", json={
-            "path": path, "type": "notebook", "name": Path(path).name, "kernel": {"name": "python3"},
-        }).json()
+        session = self.api(
+            "POST",
+            f"/user/{user}/api/sessions",
+            json={
+                "path": path,
+                "type": "notebook",
+                "name": Path(path).name,
+                "kernel": {"name": "python3"},
+            },
+        ).json()
         kernel = Kernel(self, user, session["kernel"]["id"])
         try:
             for cell in nbformat.read(ROOT / path, as_version=4).cells:
@@ -230,19 +245,39 @@ class Kernel:
         self._session = uuid.uuid4().hex
         self._ws = websocket.create_connection(
             f"ws://127.0.0.1:{hub.port}/user/{user}/api/kernels/{kernel_id}/channels",
-            header=[f"Authorization: token {hub.token}"], timeout=120,
+            header=[f"Authorization: token {hub.token}"],
+            timeout=120,
         )
 
     def execute(self, code, timeout=120):
         """Run code, raise if it fails, and return what it printed."""
         msg_id = uuid.uuid4().hex
-        self._ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "tester",
-                       "session": self._session, "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True},
-        }))
+        self._ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": "tester",
+                        "session": self._session,
+                        "version": "5.3",
+                        "date": "",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         printed, error, replied, idle = [], None, False, False
         deadline = time.monotonic() + timeout
         while not (replied and idle):

@@ -6,7 +6,6 @@ import sys
 
 import nbformat
 from flask import Flask
-
 from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
@@ -99,5 +98,10 @@ def flask_cli(app_module, *args, env=None):
     """
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", app_module, *args],
-        capture_output=True, text=True, check=True, timeout=60, cwd=ROOT, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
     ).stdout

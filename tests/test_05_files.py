@@ -221,18 +221,68 @@ def notes_elsewhere(name):
         ("05.2", "photo_download_app", "passed", "as an attachment named flask-tour.jpg"),
         ("05.3", "notes_app", "passed", "a missing name and a name with .. get a 404"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("05.1", grown("/photo", photo_png), "failed", "GET /photo sent static/sid.png, expected static/sid.jpg. Hint: check the file name in your path."),
-        ("05.1", grown("/photo", photo_typed_png), "failed", "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type from the file name"),
-        ("05.2", grown("/photo/download", download_inline), "failed", "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: the browser would show it in place: as_attachment=True"),
-        ("05.2", grown("/photo/download", download_unnamed), "failed", "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: download_name='flask-tour.jpg'"),
-        ("05.2", grown("/photo/download", download_old_argument), "failed", "unexpected keyword argument 'attachment_filename' in download_old_argument(), line"),
-        ("05.3", grown("/notes/<path:name>", notes_joined), "failed", "GET /notes/missing.txt answered 500 INTERNAL SERVER ERROR because the view raised FileNotFoundError"),
-        ("05.3", grown("/notes/<path:name>", notes_elsewhere), "failed", "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder"),
-        ("05.3", grown("/notes/<path:name>", notes_checked), "failed", "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could read any file this way. Hint: send_from_directory(folder, name)"),
+        (
+            "05.1",
+            grown("/photo", photo_png),
+            "failed",
+            "GET /photo sent static/sid.png, expected static/sid.jpg. Hint: check the file name in your path.",
+        ),
+        (
+            "05.1",
+            grown("/photo", photo_typed_png),
+            "failed",
+            "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type from the file name",
+        ),
+        (
+            "05.2",
+            grown("/photo/download", download_inline),
+            "failed",
+            "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: the browser would show it in place: as_attachment=True",
+        ),
+        (
+            "05.2",
+            grown("/photo/download", download_unnamed),
+            "failed",
+            "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: download_name='flask-tour.jpg'",
+        ),
+        (
+            "05.2",
+            grown("/photo/download", download_old_argument),
+            "failed",
+            "unexpected keyword argument 'attachment_filename' in download_old_argument(), line",
+        ),
+        (
+            "05.3",
+            grown("/notes/<path:name>", notes_joined),
+            "failed",
+            "GET /notes/missing.txt answered 500 INTERNAL SERVER ERROR because the view raised FileNotFoundError",
+        ),
+        (
+            "05.3",
+            grown("/notes/<path:name>", notes_elsewhere),
+            "failed",
+            "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder",
+        ),
+        (
+            "05.3",
+            grown("/notes/<path:name>", notes_checked),
+            "failed",
+            "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could read any file this way. Hint: send_from_directory(folder, name)",
+        ),
         # test that a function that is missing or still the placeholder is "not done yet"
         ("05.1", MISSING, "not done", "not done yet: `photo_app` is not defined"),
-        ("05.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
-        ("05.3", grown("/notes/<path:name>", placeholder), "not done", "not done yet: GET /notes/tea.txt still raises NotImplementedError"),
+        (
+            "05.2",
+            factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError",
+        ),
+        (
+            "05.3",
+            grown("/notes/<path:name>", placeholder),
+            "not done",
+            "not done yet: GET /notes/tea.txt still raises NotImplementedError",
+        ),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):

@@ -202,7 +202,9 @@ def list_unframed():
 
 
 def list_in_one_item():
-    return render_template_string(framed("Movies", "<ul><li>{{ titles|join(', ') }}</li></ul>"), titles=movies.MOVIES.values())
+    return render_template_string(
+        framed("Movies", "<ul><li>{{ titles|join(', ') }}</li></ul>"), titles=movies.MOVIES.values()
+    )
 
 
 def list_sorted():
@@ -278,32 +280,122 @@ def home_in_the_title():
         ("07.1", notebook_answer("movie_list_app"), "passed", "one <li> per movie, in id order, from a template file"),
         ("07.2", notebook_answer("welcome_app"), "passed", "shown as text"),
         ("07.3", notebook_answer("home_app"), "passed", "Welcome to the Flask Tour"),
-        ("07.1", from_file("/movies/", "movies.html", framed("Movies", LOOP), list_right), "passed", "GET /movies/ answers a page titled Movies"),
-        ("07.2", from_file("/welcome/<name>/", "welcome.html", WELCOME, welcome_right), "passed", "GET /welcome/<name>/ answers"),
+        (
+            "07.1",
+            from_file("/movies/", "movies.html", framed("Movies", LOOP), list_right),
+            "passed",
+            "GET /movies/ answers a page titled Movies",
+        ),
+        (
+            "07.2",
+            from_file("/welcome/<name>/", "welcome.html", WELCOME, welcome_right),
+            "passed",
+            "GET /welcome/<name>/ answers",
+        ),
         ("07.3", from_file("/home/", "home.html", HOME, home_right), "passed", "GET /home/ answers a page titled Home"),
         # test that the right page written as a string in the view, or with no template, is sent back to a file
-        ("07.1", grown("/movies/", list_from_a_string), "failed", "GET /movies/ answered the right page, but from a template given as a string, expected a template file. Hint: write the template into a file, (my_templates / \"movies.html\")"),
-        ("07.2", grown("/welcome/<name>/", welcome_from_a_string), "failed", "GET /welcome/Peter/ answered the right page, but from a template given as a string"),
-        ("07.3", grown("/home/", home_without_template), "failed", "GET /home/ answered the right page, but from no template at all, expected a template file. Hint: write the template into a file, (my_templates / \"home.html\").write_text(…)"),
+        (
+            "07.1",
+            grown("/movies/", list_from_a_string),
+            "failed",
+            'GET /movies/ answered the right page, but from a template given as a string, expected a template file. Hint: write the template into a file, (my_templates / "movies.html")',
+        ),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_from_a_string),
+            "failed",
+            "GET /welcome/Peter/ answered the right page, but from a template given as a string",
+        ),
+        (
+            "07.3",
+            grown("/home/", home_without_template),
+            "failed",
+            'GET /home/ answered the right page, but from no template at all, expected a template file. Hint: write the template into a file, (my_templates / "home.html").write_text(…)',
+        ),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("07.1", grown("/movies", list_from_a_string), "failed", "GET /movies/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /movies/"),
-        ("07.1", grown("/movies/", list_unframed), "failed", "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template with {% extends \"base.html\" %}"),
-        ("07.1", grown("/movies/", list_wrong_title), "failed", "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with Movies"),
-        ("07.1", grown("/movies/", list_in_one_item), "failed", "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>"),
+        (
+            "07.1",
+            grown("/movies", list_from_a_string),
+            "failed",
+            "GET /movies/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /movies/",
+        ),
+        (
+            "07.1",
+            grown("/movies/", list_unframed),
+            "failed",
+            "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template with {% extends \"base.html\" %}",
+        ),
+        (
+            "07.1",
+            grown("/movies/", list_wrong_title),
+            "failed",
+            "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with Movies",
+        ),
+        (
+            "07.1",
+            grown("/movies/", list_in_one_item),
+            "failed",
+            "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>",
+        ),
         ("07.1", grown("/movies/", list_sorted), "failed", "Hint: the titles are right but not their order"),
         ("07.1", grown("/movies/", list_of_ids), "failed", "GET /movies/ listed ['1', '2', '3', '4', '5'], expected"),
-        ("07.2", grown("/welcome/<name>/", welcome_safe_filter), "failed", "GET /welcome/<i>Ann/ showed '<p>Welcome, <b><i>Ann</b>!</p>', expected '<p>Welcome, <b>&lt;i&gt;Ann</b>!</p>'. Hint: the markup in the name reached the page unescaped"),
-        ("07.2", grown("/welcome/<name>/", welcome_fstring_source), "failed", "Hint: the markup in the name reached the page unescaped"),
-        ("07.2", grown("/welcome/<name>/", welcome_escaped_into_source), "failed", "GET /welcome/{{7*7}}/ showed '<p>Welcome, <b>49</b>!</p>', expected '<p>Welcome, <b>{{7*7}}</b>!</p>'. Hint: the name became part of the template's source"),
-        ("07.2", grown("/welcome/<name>/", welcome_without_template), "failed", "GET /welcome/Peter/ answered a page with no <title>, expected 'Welcome · Flask Tour'"),
-        ("07.2", grown("/welcome/<name>/", welcome_not_bold), "failed", "showed no such paragraph, expected '<p>Welcome, <b>Peter</b>!</p>'. Hint: write <p>Welcome, <b>{{ name }}</b>!</p> in the content block"),
-        ("07.3", grown("/home/", home_title_only), "failed", "GET /home/ has the header ['Home'], expected ['Welcome to the Flask Tour']. Hint: base.html's header repeats the title unless a page fills the header block"),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_safe_filter),
+            "failed",
+            "GET /welcome/<i>Ann/ showed '<p>Welcome, <b><i>Ann</b>!</p>', expected '<p>Welcome, <b>&lt;i&gt;Ann</b>!</p>'. Hint: the markup in the name reached the page unescaped",
+        ),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_fstring_source),
+            "failed",
+            "Hint: the markup in the name reached the page unescaped",
+        ),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_escaped_into_source),
+            "failed",
+            "GET /welcome/{{7*7}}/ showed '<p>Welcome, <b>49</b>!</p>', expected '<p>Welcome, <b>{{7*7}}</b>!</p>'. Hint: the name became part of the template's source",
+        ),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_without_template),
+            "failed",
+            "GET /welcome/Peter/ answered a page with no <title>, expected 'Welcome · Flask Tour'",
+        ),
+        (
+            "07.2",
+            grown("/welcome/<name>/", welcome_not_bold),
+            "failed",
+            "showed no such paragraph, expected '<p>Welcome, <b>Peter</b>!</p>'. Hint: write <p>Welcome, <b>{{ name }}</b>!</p> in the content block",
+        ),
+        (
+            "07.3",
+            grown("/home/", home_title_only),
+            "failed",
+            "GET /home/ has the header ['Home'], expected ['Welcome to the Flask Tour']. Hint: base.html's header repeats the title unless a page fills the header block",
+        ),
         ("07.3", grown("/home/", home_in_the_content), "failed", "Hint: base.html's header repeats the title"),
-        ("07.3", grown("/home/", home_in_the_title), "failed", "with the title 'Welcome to the Flask Tour · Flask Tour', expected 'Home · Flask Tour'. Hint: fill the title block with Home"),
+        (
+            "07.3",
+            grown("/home/", home_in_the_title),
+            "failed",
+            "with the title 'Welcome to the Flask Tour · Flask Tour', expected 'Home · Flask Tour'. Hint: fill the title block with Home",
+        ),
         # test that an exercise not started yet is "not done", not a failure
         ("07.1", MISSING, "not done", "not done yet: `movie_list_app` is not defined"),
-        ("07.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
-        ("07.3", grown("/home/", placeholder), "not done", "not done yet: GET /home/ still raises NotImplementedError in placeholder()"),
+        (
+            "07.2",
+            factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError",
+        ),
+        (
+            "07.3",
+            grown("/home/", placeholder),
+            "not done",
+            "not done yet: GET /home/ still raises NotImplementedError in placeholder()",
+        ),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):

@@ -168,7 +168,9 @@ grown = partial(grown_from, static_files.create_app)  # a factory of the static-
 
 
 def picture_page(img):
-    return render_template_string('{% extends "base.html" %}{% block title %}Picture{% endblock %}{% block content %}' + img + "{% endblock %}")
+    return render_template_string(
+        '{% extends "base.html" %}{% block title %}Picture{% endblock %}{% block content %}' + img + "{% endblock %}"
+    )
 
 
 def picture_right():
@@ -222,23 +224,93 @@ def hello_tag_but_no_304():
         ("08.2", grown("/hello.txt", hello_right), "passed", "GET /hello.txt sends"),
         ("08.3", grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 3600}), "passed", "public, max-age=3600"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("08.1", grown("/picture/", picture_fixed_path), "failed", "Mounted under /tour, the page links the picture as '/static/sid.png', expected '/tour/static/sid.png'. Hint: a fixed path knows nothing of the prefix"),
-        ("08.1", grown("/picture/", picture_jpeg), "failed", "GET /picture/ links the picture as '/static/sid.jpg', expected '/static/sid.png'. Hint: link the picture with {{ url_for('static', filename='sid.png') }}"),
-        ("08.1", grown("/picture/", picture_missing_file), "failed", "as '/static/sid.gif', expected '/static/sid.png'"),
-        ("08.1", grown("/picture/", picture_none), "failed", "GET /picture/ has 0 <img> tags with a src, expected exactly one. Hint: add <img src="),
-        ("08.1", grown("/picture", picture_right), "failed", "GET /picture/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /picture/"),
-        ("08.2", grown("/hello.txt", hello_read_by_hand), "failed", "GET /hello.txt answered with Content-Type text/html, expected text/plain. Hint: send it with app.send_static_file('files/hello.txt')"),
-        ("08.2", grown("/hello.txt", hello_as_text_without_caching), "failed", "GET /hello.txt answered without an ETag header"),
-        ("08.2", grown("/hello.txt", hello_wrong_name), "failed", "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: the route is there, but the file it asks for is not: its name is files/hello.txt"),
-        ("08.2", grown("/hello", hello_right), "failed", "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /hello.txt"),
-        ("08.2", grown("/hello.txt", hello_tag_but_no_304), "failed", "answered 200 OK, expected 304 NOT MODIFIED. Hint: the answer should depend on If-None-Match"),
-        ("08.3", grown(), "failed", "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
-        ("08.3", grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 60}), "failed", "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour is 3600 of them."),
+        (
+            "08.1",
+            grown("/picture/", picture_fixed_path),
+            "failed",
+            "Mounted under /tour, the page links the picture as '/static/sid.png', expected '/tour/static/sid.png'. Hint: a fixed path knows nothing of the prefix",
+        ),
+        (
+            "08.1",
+            grown("/picture/", picture_jpeg),
+            "failed",
+            "GET /picture/ links the picture as '/static/sid.jpg', expected '/static/sid.png'. Hint: link the picture with {{ url_for('static', filename='sid.png') }}",
+        ),
+        (
+            "08.1",
+            grown("/picture/", picture_missing_file),
+            "failed",
+            "as '/static/sid.gif', expected '/static/sid.png'",
+        ),
+        (
+            "08.1",
+            grown("/picture/", picture_none),
+            "failed",
+            "GET /picture/ has 0 <img> tags with a src, expected exactly one. Hint: add <img src=",
+        ),
+        (
+            "08.1",
+            grown("/picture", picture_right),
+            "failed",
+            "GET /picture/ answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /picture/",
+        ),
+        (
+            "08.2",
+            grown("/hello.txt", hello_read_by_hand),
+            "failed",
+            "GET /hello.txt answered with Content-Type text/html, expected text/plain. Hint: send it with app.send_static_file('files/hello.txt')",
+        ),
+        (
+            "08.2",
+            grown("/hello.txt", hello_as_text_without_caching),
+            "failed",
+            "GET /hello.txt answered without an ETag header",
+        ),
+        (
+            "08.2",
+            grown("/hello.txt", hello_wrong_name),
+            "failed",
+            "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: the route is there, but the file it asks for is not: its name is files/hello.txt",
+        ),
+        (
+            "08.2",
+            grown("/hello", hello_right),
+            "failed",
+            "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: no route matches /hello.txt",
+        ),
+        (
+            "08.2",
+            grown("/hello.txt", hello_tag_but_no_304),
+            "failed",
+            "answered 200 OK, expected 304 NOT MODIFIED. Hint: the answer should depend on If-None-Match",
+        ),
+        (
+            "08.3",
+            grown(),
+            "failed",
+            "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set SEND_FILE_MAX_AGE_DEFAULT",
+        ),
+        (
+            "08.3",
+            grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 60}),
+            "failed",
+            "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour is 3600 of them.",
+        ),
         ("08.3", grown(config={"SEND_FILE_MAX_AGE": 3600}), "failed", "Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
         # test that an exercise not started yet is "not done", not a failure
         ("08.1", MISSING, "not done", "not done yet: `picture_app` is not defined"),
-        ("08.2", grown("/hello.txt", placeholder), "not done", "not done yet: GET /hello.txt still raises NotImplementedError in placeholder()"),
-        ("08.3", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+        (
+            "08.2",
+            grown("/hello.txt", placeholder),
+            "not done",
+            "not done yet: GET /hello.txt still raises NotImplementedError in placeholder()",
+        ),
+        (
+            "08.3",
+            factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError",
+        ),
     ],
 )
 def test_try_it_checks(exercise, app, status, says):

@@ -3,9 +3,9 @@
 import hashlib
 import os
 import sqlite3
-from contextlib import closing
 import subprocess
 import tempfile
+from contextlib import closing
 
 import pytest
 from flask import abort
@@ -30,6 +30,7 @@ TUTORIAL = [
 # data/cities.sql exactly as the tutorial gives it (TRANSCRIPT.md); nothing may change it.
 CITIES_SQL_SHA256 = "8a235d95e7d0958e612a5aac1ea318ca1d1099727592fd1e5037d2f7e2edb040"
 
+
 @pytest.fixture
 def db_path(tmp_path):
     """Name a database file, not yet created, in the test's own temporary folder."""
@@ -50,7 +51,9 @@ def client(app):
 def rows(db_path):
     """Read the cities table straight from the file, bypassing the app."""
     with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
-        return [dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")]
+        return [
+            dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")
+        ]
 
 
 def test_cities_answers_the_tutorials_json(client):
@@ -59,9 +62,11 @@ def test_cities_answers_the_tutorials_json(client):
     assert response.mimetype == "application/json"
     assert response.get_json() == {"cities": TUTORIAL}
     # the very bytes, not just the same data: compact, keys in the tutorial's order
-    expected = '{"cities":[' + ",".join(
-        f'{{"id":{c["id"]},"name":"{c["name"]}","population":{c["population"]}}}' for c in TUTORIAL
-    ) + "]}\n"
+    expected = (
+        '{"cities":['
+        + ",".join(f'{{"id":{c["id"]},"name":"{c["name"]}","population":{c["population"]}}}' for c in TUTORIAL)
+        + "]}\n"
+    )
     assert response.text == expected
 
 
@@ -94,7 +99,9 @@ def test_wrong_methods_are_json_405s_in_chapter_09s_format(client, db_path, meth
     assert response.status_code == 405
     assert response.mimetype == "application/json"
     assert response.get_json() == {
-        "code": 405, "description": "The method is not allowed for the requested URL.", "name": "Method Not Allowed",
+        "code": 405,
+        "description": "The method is not allowed for the requested URL.",
+        "name": "Method Not Allowed",
     }
     assert "GET" in response.allow
     # written by Flask's JSON provider, as chapter 09 writes it: compact, keys sorted, a newline
@@ -217,7 +224,9 @@ def biggest_ascending():
 
 
 def biggest_as_list():
-    return [c.serialize() for c in db.session.execute(db.select(City).order_by(City.population.desc()).limit(1)).scalars()]
+    return [
+        c.serialize() for c in db.session.execute(db.select(City).order_by(City.population.desc()).limit(1)).scalars()
+    ]
 
 
 def biggest_remembered():
@@ -229,7 +238,9 @@ def by_name_right(name):
 
 
 def by_name_in_sql_text(name):
-    row = db.session.execute(db.text(f"SELECT id, name, population FROM cities WHERE name = '{name}'")).mappings().first()
+    row = (
+        db.session.execute(db.text(f"SELECT id, name, population FROM cities WHERE name = '{name}'")).mappings().first()
+    )
     if row is None:
         abort(404, description=f"no city is called {name}")
     return dict(row)
@@ -257,22 +268,82 @@ def in_the_workbook():
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_right), "passed", "none is called so"),
         # test that typical wrong answers fail with a hint that names the mistake
         ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", '"name": "Bratislava"'),
-        ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", "; that is the smallest city: sort from the largest down, City.population.desc()."),
+        (
+            "10.1",
+            grown("GET", "/cities/biggest", biggest_ascending),
+            "failed",
+            "; that is the smallest city: sort from the largest down, City.population.desc().",
+        ),
         ("10.1", grown("GET", "/cities/biggest", biggest_as_list), "failed", "Hint: answer one city, not a list"),
-        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", 'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6'),
-        ("10.1", grown("GET", "/cities/biggest", biggest_remembered), "failed", "after Tokyo was added to the database, the answer should change"),
-        ("10.1", grown("GET", "/cities/biggest/", biggest_right), "failed", "GET /cities/biggest answered 308 PERMANENT REDIRECT, expected 200 OK"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised OperationalError"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_in_sql_text), "failed", "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name)."),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'serialize'"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_none), "failed", "Hint: when no city has the name, stop with abort(404, description=…)"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", "Hint: 'description' should be 'no city is called Atlantis', not 'The requested URL was not found"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", by_name_plain_404), "failed", 'description=f"no city is called {name}"'),
+        (
+            "10.1",
+            grown("GET", "/cities/biggest", biggest_remembered),
+            "failed",
+            'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6',
+        ),
+        (
+            "10.1",
+            grown("GET", "/cities/biggest", biggest_remembered),
+            "failed",
+            "after Tokyo was added to the database, the answer should change",
+        ),
+        (
+            "10.1",
+            grown("GET", "/cities/biggest/", biggest_right),
+            "failed",
+            "GET /cities/biggest answered 308 PERMANENT REDIRECT, expected 200 OK",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_in_sql_text),
+            "failed",
+            "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised OperationalError",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_in_sql_text),
+            "failed",
+            "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name).",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_none),
+            "failed",
+            "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'serialize'",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_none),
+            "failed",
+            "Hint: when no city has the name, stop with abort(404, description=…)",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_plain_404),
+            "failed",
+            "Hint: 'description' should be 'no city is called Atlantis', not 'The requested URL was not found",
+        ),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", by_name_plain_404),
+            "failed",
+            'description=f"no city is called {name}"',
+        ),
         # test that an app on the workbook's own database is refused before the check writes anything
-        ("10.1", as_is(in_the_workbook), "failed", "the app works on instance/cities.db, a database inside the workbook"),
+        (
+            "10.1",
+            as_is(in_the_workbook),
+            "failed",
+            "the app works on instance/cities.db, a database inside the workbook",
+        ),
         # test that an exercise not started yet is "not done", not a failure
         ("10.1", as_is(MISSING), "not done", "not done yet: `biggest_app` is not defined"),
-        ("10.2", grown("GET", "/cities/by-name/<name>", placeholder), "not done", "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()"),
+        (
+            "10.2",
+            grown("GET", "/cities/by-name/<name>", placeholder),
+            "not done",
+            "not done yet: GET /cities/by-name/Prague still raises NotImplementedError in placeholder()",
+        ),
     ],
 )
 def test_try_it_checks(tmp_path, exercise, build, status, says):

@@ -2,10 +2,10 @@
 
 import random
 import sqlite3
-from contextlib import closing
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
+from contextlib import closing
 
 import pytest
 import requests
@@ -49,7 +49,9 @@ def client(app):
 def rows(db_path):
     """Read the cities table straight from the file, bypassing the app."""
     with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
-        return [dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")]
+        return [
+            dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")
+        ]
 
 
 def test_cities_without_page_answers_chapter_10s_body(client, db_path):
@@ -73,8 +75,11 @@ def test_one_city_and_a_missing_one(client):
     [
         # test that pages cut the id-ordered list, with links to their neighbours
         ("page=1&per_page=3", [1, 2, 3], {"page": 1, "pages": 3, "prev": None, "next": "/cities?page=2&per_page=3"}),
-        ("page=2&per_page=3", [4, 5, 6],
-         {"page": 2, "pages": 3, "prev": "/cities?page=1&per_page=3", "next": "/cities?page=3&per_page=3"}),
+        (
+            "page=2&per_page=3",
+            [4, 5, 6],
+            {"page": 2, "pages": 3, "prev": "/cities?page=1&per_page=3", "next": "/cities?page=3&per_page=3"},
+        ),
         ("page=3&per_page=3", [7, 8], {"page": 3, "pages": 3, "prev": "/cities?page=2&per_page=3", "next": None}),
         ("page=4&per_page=3", [], {"page": 4, "pages": 3, "next": None}),  # test that past the end is empty, not 404
         ("per_page=100", list(range(1, 9)), {"page": 1, "pages": 1, "per_page": 100}),  # test the largest page
@@ -133,8 +138,11 @@ BAD_INPUT = [
     (dict(data="", content_type="application/json"), "body", "not valid JSON"),
     (dict(data=b'{"name": "\xff", "population": 1}', content_type="application/json"), "body", "not valid JSON"),
     (dict(data='{"name": "Oslo", "population": 1}', content_type="text/plain"), "Content-Type", "application/json"),
-    (dict(data="name=Oslo&population=709000", content_type="application/x-www-form-urlencoded"),
-     "Content-Type", "application/json"),
+    (
+        dict(data="name=Oslo&population=709000", content_type="application/x-www-form-urlencoded"),
+        "Content-Type",
+        "application/json",
+    ),
     (dict(data='{"name": "Oslo", "population": 1}'), "Content-Type", "not missing"),
     (dict(json=["Oslo", 709000]), "body", "not an array"),
     (dict(json="Oslo"), "body", "not a string"),
@@ -164,8 +172,11 @@ BAD_INPUT = [
     (dict(json={"name": "Oslo", "population": -1}), "population", "must not be negative"),
     (dict(json={"name": "Oslo", "population": 100_000_001}), "population", "at most 100000000"),
     (dict(json={"name": "Oslo", "population": 2**64}), "population", "at most"),
-    (dict(data='{"name": "Oslo", "population": 1' + "0" * 5000 + "}", content_type="application/json"),
-     "body", "not valid JSON"),  # more digits than Python will turn into an int
+    (
+        dict(data='{"name": "Oslo", "population": 1' + "0" * 5000 + "}", content_type="application/json"),
+        "body",
+        "not valid JSON",
+    ),  # more digits than Python will turn into an int
 ]
 
 
@@ -426,17 +437,67 @@ def population_unnamed_400(city_id):
         ("11.1", solution("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
         ("11.1", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "400 for a bad number"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "GET /cities/3 answered {\"id\": 3, \"name\": \"Prague\", \"population\": 1280000}, expected"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_uncommitted), "failed", "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call db.session.commit()"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST. Hint: check the value before you store it"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_isinstance), "failed", "True counts as an int in Python: test type(value) is int"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_unchecked), "failed", "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_session_get), "failed", "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'population'"),
-        ("11.1", grown("PUT", "/cities/<int:city_id>", population_right), "failed", "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_unnamed_400), "failed", "which does not say that population is at fault"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_unnamed_400), "failed", 'refuse("population", "must be a whole number, 0 or more")'),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_uncommitted),
+            "failed",
+            'GET /cities/3 answered {"id": 3, "name": "Prague", "population": 1280000}, expected',
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_uncommitted),
+            "failed",
+            "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call db.session.commit()",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_isinstance),
+            "failed",
+            "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST. Hint: check the value before you store it",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_isinstance),
+            "failed",
+            "True counts as an int in Python: test type(value) is int",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_unchecked),
+            "failed",
+            "PATCH /cities/3 answered 200 OK, expected 400 BAD REQUEST",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_session_get),
+            "failed",
+            "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'population'",
+        ),
+        (
+            "11.1",
+            grown("PUT", "/cities/<int:city_id>", population_right),
+            "failed",
+            "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_unnamed_400),
+            "failed",
+            "which does not say that population is at fault",
+        ),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_unnamed_400),
+            "failed",
+            'refuse("population", "must be a whole number, 0 or more")',
+        ),
         # test that an exercise not started yet is "not done", not a failure
-        ("11.1", lambda fresh_database: factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError"),
+        (
+            "11.1",
+            lambda fresh_database: factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError",
+        ),
     ],
 )
 def test_try_it_checks(tmp_path, exercise, build, status, says):

@@ -60,7 +60,9 @@ def test_log_in_and_out_with_the_session(web):
     page = session.get(f"{url}/login")
     wrong = session.post(f"{url}/login", data={"csrf_token": token(page), "username": "ada", "password": "nope"})
     assert wrong.status_code == 400 and "Wrong name or password." in wrong.text
-    response = session.post(f"{url}/login?next=/account", data={"csrf_token": token(page), "username": "ada", "password": "lovelace"})
+    response = session.post(
+        f"{url}/login?next=/account", data={"csrf_token": token(page), "username": "ada", "password": "lovelace"}
+    )
     assert response.url == f"{url}/account" and "You are ada." in response.text
     response = session.post(f"{url}/logout", data={"csrf_token": token(response)})
     assert "Logged out." in response.text
@@ -70,7 +72,11 @@ def test_log_in_and_out_with_the_session(web):
 def test_session_cookie_is_readable_but_a_tampered_one_is_no_session(web):
     session, url = web
     page = session.get(f"{url}/login")
-    answer = session.post(f"{url}/login", data={"csrf_token": token(page), "username": "ada", "password": "lovelace"}, allow_redirects=False)
+    answer = session.post(
+        f"{url}/login",
+        data={"csrf_token": token(page), "username": "ada", "password": "lovelace"},
+        allow_redirects=False,
+    )
     cookie = answer.cookies["session"]
     serializer = forms.app.session_interface.get_signing_serializer(forms.app)
     assert serializer.loads(cookie)["user"] == "ada"
@@ -102,8 +108,12 @@ def test_secret_key_comes_from_the_environment(monkeypatch):
 def test_next_leads_only_to_local_paths(web, next_, location):
     session, url = web
     page = session.get(f"{url}/login")
-    answer = session.post(f"{url}/login", params={"next": next_}, allow_redirects=False,
-                          data={"csrf_token": token(page), "username": "ada", "password": "lovelace"})
+    answer = session.post(
+        f"{url}/login",
+        params={"next": next_},
+        allow_redirects=False,
+        data={"csrf_token": token(page), "username": "ada", "password": "lovelace"},
+    )
     assert answer.headers["Location"] == location
 
 
@@ -127,6 +137,7 @@ def _grown(route, view, **options):
         app = forms.create_app()
         app.add_url_rule(route, view_func=view, **options)
         return app
+
     return factory
 
 

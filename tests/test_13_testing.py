@@ -20,7 +20,11 @@ def _written(name):
 
 def _namespace():
     # the setup cell is the first code cell after the Colab install cell (tools/colab_cell.py)
-    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code" and c.get("id") != "colab"]
+    cells = [
+        c.source
+        for c in nbformat.read(NOTEBOOK, as_version=4).cells
+        if c.cell_type == "code" and c.get("id") != "colab"
+    ]
     namespace = {}
     exec(cells[0], namespace)
     for source in cells:
@@ -33,8 +37,13 @@ def test_the_notebooks_fixed_test_file_passes_under_pytest(tmp_path):
     # test that what the learner ends with is a real, passing pytest suite (3 tests), run as the notebook runs it
     (tmp_path / "conftest.py").write_text(_written("conftest.py"))
     (tmp_path / "test_tour.py").write_text(_written("test_tour.py"))
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:xdist"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout
     assert "3 passed" in result.stdout
     assert not (tmp_path / ".pytest_cache").exists()
@@ -53,7 +62,10 @@ def only_status(client):
 
 
 def only_text(client):
-    assert "Thank you for signing, Ann!" in client.post("/guestbook", data={"name": "Ann", "message": "Hi"}, follow_redirects=True).text
+    assert (
+        "Thank you for signing, Ann!"
+        in client.post("/guestbook", data={"name": "Ann", "message": "Hi"}, follow_redirects=True).text
+    )
 
 
 def only_right_password(client):

@@ -54,7 +54,10 @@ def pg_app(postgres_url):
 def pg_rows(url):
     """Read the cities table straight from PostgreSQL, bypassing the app."""
     with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
-        return [dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT id, name, population FROM cities ORDER BY id")]
+        return [
+            dict(zip(("id", "name", "population"), row))
+            for row in conn.execute("SELECT id, name, population FROM cities ORDER BY id")
+        ]
 
 
 def group_alive(pid):
@@ -92,7 +95,9 @@ def test_a_wrong_database_url_is_a_clear_error(monkeypatch, url, says):
 
 
 def test_the_postgres_trap_names_its_fix():
-    with pytest.raises(production.ConfigError, match=r"here: postgresql\+psycopg://tour:\*\*\*@db\.example\.org:5432/cities$"):
+    with pytest.raises(
+        production.ConfigError, match=r"here: postgresql\+psycopg://tour:\*\*\*@db\.example\.org:5432/cities$"
+    ):
         production.database_url("postgres://tour:pw@db.example.org:5432/cities")
 
 
@@ -108,8 +113,14 @@ def test_the_postgres_trap_names_its_fix():
 )
 def test_a_wrong_database_url_stops_the_command_without_a_traceback(argv, status):
     # test the real command lines: the sentence on stderr, a failing status, no traceback wall
-    done = subprocess.run([sys.executable, "-m", *argv], capture_output=True, text=True, timeout=60, cwd=ROOT,
-                          env={**os.environ, "DATABASE_URL": "postgres://tour@localhost/cities"})
+    done = subprocess.run(
+        [sys.executable, "-m", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "postgres://tour@localhost/cities"},
+    )
     assert done.returncode == status
     assert "DATABASE_URL starts with postgres://" in done.stderr
     assert "Traceback" not in done.stderr
@@ -169,12 +180,21 @@ def test_session_cookie_is_secure_and_survives_key_rotation(tmp_path):
     [
         # test that ProxyFix believes one proxy: the last X-Forwarded-For value, its scheme, host, prefix
         ({}, {"remote_addr": "127.0.0.1", "scheme": "http", "url_root": "http://localhost/"}),
-        ({"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "cities.example.org"},
-         {"remote_addr": "203.0.113.7", "scheme": "https", "host": "cities.example.org", "url_root": "https://cities.example.org/"}),
+        (
+            {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "cities.example.org"},
+            {
+                "remote_addr": "203.0.113.7",
+                "scheme": "https",
+                "host": "cities.example.org",
+                "url_root": "https://cities.example.org/",
+            },
+        ),
         # test that a client's own X-Forwarded-For, sent before the proxy's, is not believed
         ({"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}, {"remote_addr": "203.0.113.7"}),
-        ({"X-Forwarded-Prefix": "/tour", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "example.org"},
-         {"url_root": "https://example.org/tour/"}),
+        (
+            {"X-Forwarded-Prefix": "/tour", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "example.org"},
+            {"url_root": "https://example.org/tour/"},
+        ),
     ],
 )
 def test_proxy_fix_trusts_one_proxy(sqlite_app, headers, seen):
@@ -208,7 +228,9 @@ def test_postgresql_serves_the_tutorial_cities(live, pg_app, postgres_url):
     created = requests.post(f"{url}/cities", json={"name": "Košice", "population": 229000}, timeout=10)
     assert created.status_code == 201 and created.json()["id"] == 9
     assert requests.delete(f"{url}/cities/3", timeout=10).status_code == 204
-    assert pg_rows(postgres_url) == [c for c in TUTORIAL if c["id"] != 3] + [{"id": 9, "name": "Košice", "population": 229000}]
+    assert pg_rows(postgres_url) == [c for c in TUTORIAL if c["id"] != 3] + [
+        {"id": 9, "name": "Košice", "population": 229000}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -240,12 +262,18 @@ def test_postgresql_stopped_while_the_app_runs(postgres_cluster, live):
     assert requests.post(f"{url}/cities", json={"name": "Oslo", "population": 709000}, timeout=10).status_code == 201
     postgres_cluster.stop(remove=False)
     try:
-        for method, path, body in [("GET", "/cities", None), ("GET", "/cities/1", None),
-                                   ("POST", "/cities", {"name": "Lost", "population": 1})]:
+        for method, path, body in [
+            ("GET", "/cities", None),
+            ("GET", "/cities/1", None),
+            ("POST", "/cities", {"name": "Lost", "population": 1}),
+        ]:
             response = requests.request(method, f"{url}{path}", json=body, timeout=30)
             assert response.status_code == 503
-            assert response.json() == {"code": 503, "name": "Service Unavailable",
-                                       "description": "the database is not answering; try again in a moment"}
+            assert response.json() == {
+                "code": 503,
+                "name": "Service Unavailable",
+                "description": "the database is not answering; try again in a moment",
+            }
             assert response.headers["Retry-After"] == "5"
     finally:
         postgres_cluster.start()
@@ -271,9 +299,14 @@ def test_init_db_on_postgresql_rebuilds_through_the_model(pg_app, postgres_url):
 def flask_db(postgres_url, folder, *args, country=False):
     """Run ``flask db …`` on the migrations app against ``postgres_url``; return its output."""
     app = f"{production.__name__}:migrations_app(country={country})"
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", app, "db", *args, "--directory", str(folder)],
-                          capture_output=True, text=True, timeout=60, cwd=folder.parent,
-                          env={**os.environ, "DATABASE_URL": postgres_url, "SECRET_KEY": "test"})
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", app, "db", *args, "--directory", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=folder.parent,
+        env={**os.environ, "DATABASE_URL": postgres_url, "SECRET_KEY": "test"},
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 
@@ -281,8 +314,12 @@ def flask_db(postgres_url, folder, *args, country=False):
 def columns(url):
     """Name the columns of the cities table, in order."""
     with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'cities' ORDER BY ordinal_position")]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'cities' ORDER BY ordinal_position"
+            )
+        ]
 
 
 @pytest.mark.slow  # seven `flask db` commands; the notebook runs the same steps in every `make test`
@@ -331,7 +368,9 @@ def test_server_process_answers_and_stops_with_nothing_left(start, postgres_url,
 
 
 def test_gunicorn_logs_in_its_own_format(postgres_url, pg_app):
-    with processes.gunicorn(FACTORY, workers=1, env={"DATABASE_URL": postgres_url, "SECRET_KEY": "x"}, ready_path="/cities") as server:
+    with processes.gunicorn(
+        FACTORY, workers=1, env={"DATABASE_URL": postgres_url, "SECRET_KEY": "x"}, ready_path="/cities"
+    ) as server:
         requests.post(f"{server.url}/cities", json={"name": "Oslo", "population": 709000}, timeout=10)
         requests.post(f"{server.url}/cities", json={"name": "", "population": 1}, timeout=10)
     lines = [line for line in server.log().splitlines() if "POST /cities" in line]
@@ -340,7 +379,9 @@ def test_gunicorn_logs_in_its_own_format(postgres_url, pg_app):
 
 
 def test_a_server_that_cannot_start_says_why():
-    with pytest.raises(RuntimeError, match=r"(?s)waitress exited with status 1:.*DATABASE_URL names the database 'mysql'"):
+    with pytest.raises(
+        RuntimeError, match=r"(?s)waitress exited with status 1:.*DATABASE_URL names the database 'mysql'"
+    ):
         processes.waitress(FACTORY, env={"DATABASE_URL": "mysql://x/y"})
 
 
@@ -349,7 +390,9 @@ def test_gunicorn_workers_lose_no_concurrent_writes(postgres_url, pg_app):
     # test that 3 worker processes x 8 client threads x 25 POSTs all land, each exactly once
     threads, per_thread = 8, 25
     created, failures = [], []
-    with processes.gunicorn(FACTORY, workers=3, env={"DATABASE_URL": postgres_url, "SECRET_KEY": "x"}, ready_path="/cities") as server:
+    with processes.gunicorn(
+        FACTORY, workers=3, env={"DATABASE_URL": postgres_url, "SECRET_KEY": "x"}, ready_path="/cities"
+    ) as server:
         start = threading.Barrier(threads)
 
         def post(worker):
@@ -371,7 +414,9 @@ def test_gunicorn_workers_lose_no_concurrent_writes(postgres_url, pg_app):
     assert len(rows) == 8 + threads * per_thread
     assert sorted(c["id"] for c in created) == [r["id"] for r in rows[8:]]  # every id reported is in the table
     assert {r["name"] for r in rows[8:]} == {f"w{w}-{i}" for w in range(threads) for i in range(per_thread)}
-    assert len({line.split("]")[1] for line in log.splitlines() if "POST /cities -> 201" in line}) > 1  # several workers wrote
+    assert (
+        len({line.split("]")[1] for line in log.splitlines() if "POST /cities -> 201" in line}) > 1
+    )  # several workers wrote
 
 
 def test_private_postgresql_cluster_stops_and_leaves_nothing():
@@ -447,15 +492,29 @@ def health_wrong_body():
         ("14.1", built(health_without_asking), "failed", "answered ok without asking the database. Hint:"),
         ("14.1", built(health_wrong_body), "failed", "answered with Content-Type text/html, expected application/json"),
         ("14.1", built(), "failed", "GET /health answered 404 NOT FOUND, expected 200 OK"),
-        ("14.2", built(), "failed", "remote_addr was 10.0.0.2, the load balancer. Hint: two proxies each add one address"),
+        (
+            "14.2",
+            built(),
+            "failed",
+            "remote_addr was 10.0.0.2, the load balancer. Hint: two proxies each add one address",
+        ),
         ("14.2", built(x_for=3), "failed", "ProxyFix trusts more values than the two proxies send"),
-        ("14.3", built(), "failed", "answered 400 BAD REQUEST, expected 413 REQUEST ENTITY TOO LARGE. Hint: set MAX_CONTENT_LENGTH to 1024"),
+        (
+            "14.3",
+            built(),
+            "failed",
+            "answered 400 BAD REQUEST, expected 413 REQUEST ENTITY TOO LARGE. Hint: set MAX_CONTENT_LENGTH to 1024",
+        ),
         ("14.3", built(config={"MAX_CONTENT_LENGTH": 10}), "failed", "keep the limit at 1024, not lower"),
         # test that an exercise not started yet is "not done", and the workbook's database is refused
         ("14.1", lambda fresh_database: MISSING, "not done", "not done yet: `health_app` is not defined"),
         ("14.3", lambda fresh_database: factory_placeholder, "not done", "still raises NotImplementedError"),
-        ("14.3", lambda fresh_database: lambda: production.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///cities.db"}),
-         "failed", "a database inside the workbook"),
+        (
+            "14.3",
+            lambda fresh_database: lambda: production.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///cities.db"}),
+            "failed",
+            "a database inside the workbook",
+        ),
     ],
 )
 def test_try_it_checks(tmp_path, exercise, build, status, says):

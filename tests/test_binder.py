@@ -29,7 +29,9 @@ def _published_copy(folder):
     """Copy the files a clone would have (tracked, or new and not ignored) into ``folder``."""
     listing = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     for name in filter(None, listing.split("\0")):
         source = ROOT / name
@@ -51,8 +53,20 @@ def dry_run(tmp_path_factory):
     checkout = _published_copy(tmp_path_factory.mktemp("binder"))
     # BinderHub builds for user 1000, jovyan; the default would be whoever runs the test.
     result = subprocess.run(
-        [str(repo2docker), "--no-build", "--no-run", "--debug", "--user-id", "1000", "--user-name", "jovyan", str(checkout)],
-        capture_output=True, text=True, timeout=120,
+        [
+            str(repo2docker),
+            "--no-build",
+            "--no-run",
+            "--debug",
+            "--user-id",
+            "1000",
+            "--user-name",
+            "jovyan",
+            str(checkout),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout, result.stderr

@@ -6,11 +6,11 @@ build/screenshots/ (git-ignored), so a person can look at what the browser drew.
 
 import subprocess
 
+import e2e
 import pytest
 import requests
 from flask import Flask
 
-import e2e
 from tourapp import display
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,9 @@ def test_playwright_drives_the_system_chromium(browser, page, record_property):
         pytest.param("/greet/Peter/", "Hello Peter", id="plain"),
         # test that markup in a name is shown as text, never rendered (autoescaping)
         pytest.param("/greet/<b>Peter/", "Hello <b>Peter", id="bold"),
-        pytest.param('/greet/<img src=x onerror="document.title=1">/', 'Hello <img src=x onerror="document.title=1">', id="image"),
+        pytest.param(
+            '/greet/<img src=x onerror="document.title=1">/', 'Hello <img src=x onerror="document.title=1">', id="image"
+        ),
     ],
 )
 def test_templates_page_shows_the_greeting_escaped(live, page, request, path, shown):

@@ -4,16 +4,16 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
-
 from support import kernel_manager
+
 from tourapp.exercises import MIMETYPE, Result, results_in
 from tourapp.paths import ROOT
 
 SETUP = "from tourapp import check\nfrom flask import Flask"
-RIGHT = 'def shout_app():\n    app = Flask(\"shout\")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'
-UNCLOSED = 'def shout_app():\n    app = Flask(\"shout\")\n    print("almost"\n    return app'
+RIGHT = 'def shout_app():\n    app = Flask("shout")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'
+UNCLOSED = 'def shout_app():\n    app = Flask("shout")\n    print("almost"\n    return app'
 RAISING = RIGHT + "\nshout_app.checked = undefined_name"
-SPINNING = 'def shout_app():\n    app = Flask(\"shout\")\n    @app.get("/shout")\n    def shout():\n        while True:\n            pass\n    return app'
+SPINNING = 'def shout_app():\n    app = Flask("shout")\n    @app.get("/shout")\n    def shout():\n        while True:\n            pass\n    return app'
 CPU = "import time\nbefore = time.process_time()\ntime.sleep(1)\nprint(f'{time.process_time() - before:.1f}')"
 CHECK = 'check("01.1")'
 
@@ -67,7 +67,9 @@ def test_a_result_shows_as_html_with_the_hint_on_a_line_of_its_own(cells):
     html = data["text/html"]
     assert "✗ not yet" in html and "<code>shout_app</code>" in html
     assert "white-space: normal" in html and "overflow-wrap: break-word" in html  # wraps at word boundaries
-    miss = Result("01.2", "I'm a <teapot>", "failed", "GET /coffee answered 200 OK, expected 418. Hint: return `body, 418`.")
+    miss = Result(
+        "01.2", "I'm a <teapot>", "failed", "GET /coffee answered 200 OK, expected 418. Hint: return `body, 418`."
+    )
     html = miss._repr_html_()
     assert "<div>GET /coffee answered 200 OK, expected 418.</div>" in html
     assert "<b>Hint:</b> return <code>body, 418</code>.</div>" in html

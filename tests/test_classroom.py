@@ -94,20 +94,65 @@ def factory_forgets_return():
         # test that typical wrong answers fail with a hint that names the mistake
         ("01.1", grown("/shout", shout_lower), "failed", "not their upper and lower case"),
         ("01.1", grown("/shout", shout_spaced), "failed", "spaces or line breaks"),
-        ("01.1", grown("/Shout", shout_right), "failed", "404 NOT FOUND, expected 200 OK. Hint: no route matches /shout"),
-        ("01.1", grown("/shout", shout_right, methods=["POST"]), "failed", "405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only"),
-        ("01.1", grown("/shout", shout_nothing), "failed", "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did not return a valid response"),
-        ("01.1", grown("/shout", shout_divides), "failed", "the view raised ZeroDivisionError: division by zero in shout_divides(), line"),
-        ("01.2", grown("/coffee", teapot_no_status), "failed", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return body, 418."),
+        (
+            "01.1",
+            grown("/Shout", shout_right),
+            "failed",
+            "404 NOT FOUND, expected 200 OK. Hint: no route matches /shout",
+        ),
+        (
+            "01.1",
+            grown("/shout", shout_right, methods=["POST"]),
+            "failed",
+            "405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only",
+        ),
+        (
+            "01.1",
+            grown("/shout", shout_nothing),
+            "failed",
+            "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did not return a valid response",
+        ),
+        (
+            "01.1",
+            grown("/shout", shout_divides),
+            "failed",
+            "the view raised ZeroDivisionError: division by zero in shout_divides(), line",
+        ),
+        (
+            "01.2",
+            grown("/coffee", teapot_no_status),
+            "failed",
+            "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return body, 418.",
+        ),
         ("01.2", grown("/coffee", teapot_wrong_words), "failed", """answered 'No coffee', expected "I'm a teapot"."""),
-        ("01.3", grown("/about", about_dumped), "failed", "Content-Type text/html, expected application/json. Hint: the body looks like a dict turned into a string"),
+        (
+            "01.3",
+            grown("/about", about_dumped),
+            "failed",
+            "Content-Type text/html, expected application/json. Hint: the body looks like a dict turned into a string",
+        ),
         ("01.3", grown("/about", about_wrong), "failed", "Hint: 'chapter' should be 1, not '1'; unexpected 'author'."),
         # test that a learner's code that is missing, odd or raising gets a sentence, not a traceback
         ("01.1", MISSING, "not done", "not done yet: `shout_app` is not defined"),
-        ("01.1", grown("/shout", placeholder), "not done", "not done yet: GET /shout still raises NotImplementedError in placeholder(), line"),
-        ("01.2", factory_placeholder, "not done", "not done yet: factory_placeholder() still raises NotImplementedError (line"),
+        (
+            "01.1",
+            grown("/shout", placeholder),
+            "not done",
+            "not done yet: GET /shout still raises NotImplementedError in placeholder(), line",
+        ),
+        (
+            "01.2",
+            factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError (line",
+        ),
         ("01.1", factory_raises, "failed", "factory_raises() raised KeyError: 'app' (line"),
-        ("01.1", factory_forgets_return, "failed", "factory_forgets_return() returned None, expected a Flask app: does it end with `return app`?"),
+        (
+            "01.1",
+            factory_forgets_return,
+            "failed",
+            "factory_forgets_return() returned None, expected a Flask app: does it end with `return app`?",
+        ),
         ("01.1", lambda name: None, "failed", "should take no arguments"),
         ("01.1", 42, "failed", "`shout_app` is an int, expected a function that builds and returns a Flask app."),
         ("01.1", None, "failed", "`shout_app` is None"),
@@ -138,7 +183,10 @@ def test_that_a_view_that_hangs_is_reported_without_hanging_the_check(monkeypatc
     [
         # test that check() finds the learner's function by the exercise's name, in the caller's namespace
         ({"shout_app": grown("/shout", shout_right)}, "✓ 01.1 · Shout: GET /shout answers 'HELLO THERE!'.\n"),
-        ({}, "✗ 01.1 · Shout: not done yet: `shout_app` is not defined: write it in the exercise cell above, run that cell, then this one.\n"),
+        (
+            {},
+            "✗ 01.1 · Shout: not done yet: `shout_app` is not defined: write it in the exercise cell above, run that cell, then this one.\n",
+        ),
         ({"app": Flask("other")}, "✗ 01.1 · Shout: not done yet: `shout_app` is not defined"),
     ],
 )
@@ -178,9 +226,18 @@ def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
     ("source", "student"),
     [
         # test that a solution becomes the placeholder at the solution's own indentation
-        ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n", "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError"),
-        ("def f():\n    x = 1\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n    return 0", "def f():\n    x = 1\n    # YOUR CODE HERE\n    raise NotImplementedError\n    return 0"),
-        ("def f():\n    def g():\n        ## BEGIN SOLUTION\n        pass\n        #END SOLUTION\n", "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError"),
+        (
+            "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n",
+            "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError",
+        ),
+        (
+            "def f():\n    x = 1\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n    return 0",
+            "def f():\n    x = 1\n    # YOUR CODE HERE\n    raise NotImplementedError\n    return 0",
+        ),
+        (
+            "def f():\n    def g():\n        ## BEGIN SOLUTION\n        pass\n        #END SOLUTION\n",
+            "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError",
+        ),
         ("x = 1", "x = 1"),
     ],
 )
@@ -219,7 +276,11 @@ def test_student_edition_has_no_solutions_and_no_outputs(path):
     assert student_code.count(PLACEHOLDER[1]) == len(solutions)
     assert all(not cell.outputs and cell.execution_count is None for cell in nb.cells if cell.cell_type == "code")
     assert nb.cells[0].cell_type == "markdown" and f"generated from `notebooks/{path.name}`" in nb.cells[0].source
-    assert nb.metadata["flask_tour"] == {"edition": "student", "source": f"notebooks/{path.name}", "chapter": path.name[:2]}
+    assert nb.metadata["flask_tour"] == {
+        "edition": "student",
+        "source": f"notebooks/{path.name}",
+        "chapter": path.name[:2],
+    }
     nbformat.validate(nb)
 
 
@@ -231,7 +292,9 @@ STUDENT_NOTEBOOKS = [p for p in NOTEBOOKS if for_chapter(p.name[:2])]
 def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path, tmp_path):
     nb = student_edition(nbformat.read(path, as_version=4), f"notebooks/{path.name}")
     # allow_errors=False: like "Run All" in Jupyter, the first cell that raises would stop the run.
-    NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
+    NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(
+        cleanup_kc=True
+    )
     results = [r for cell in nb.cells if _CHECK_CALL.search(cell.source) for r in results_in(cell.get("outputs", []))]
     assert [r.exercise for r in results] == [ex.id for ex in for_chapter(path.name[:2])]
     for result in results:

@@ -21,7 +21,9 @@ def _colab_cell(path):
 
 
 def test_every_notebook_has_the_current_colab_cell_after_its_title():
-    result = subprocess.run([sys.executable, "tools/colab_cell.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "tools/colab_cell.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, f"run python tools/colab_cell.py:\n{result.stdout}{result.stderr}"
     for path in NOTEBOOKS:
         cell = _colab_cell(path)
@@ -54,8 +56,12 @@ def test_colab_cell_installs_a_workbook_that_finds_its_folders_and_serves(tmp_pa
     env_dir = tmp_path / "colab-python"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # Colab comes with IPython, requests and Flask; here they come from the workbook's venv.
     with open(os.path.join(site, "workbook-deps.pth"), "w") as pth:
         pth.write(sysconfig.get_path("purelib") + "\n")
@@ -82,8 +88,14 @@ print("init-db:", init.returncode, init.stdout.strip(), init.stderr[-500:])
     script.write_text(source + "\n" + after)
     env = dict(os.environ, PYTHONPATH=str(fake), HOME=str(tmp_path), PIP_DISABLE_PIP_VERSION_CHECK="1")
     env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
-    result = subprocess.run([python, "-m", "IPython", "--quick", "--no-banner", "--colors=nocolor", str(script)],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [python, "-m", "IPython", "--quick", "--no-banner", "--colors=nocolor", str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     log = result.stdout + result.stderr
     clone = content / "flask-tour"
     assert f"package: {clone / 'tourapp' / '__init__.py'}" in log, log

@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 
 import requests
+from flask import Flask, redirect
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
-from flask import Flask, redirect, send_file
-
 from support import kernel_manager
+
 from tourapp import display, serve, show
 from tourapp.paths import STATIC
 
@@ -126,7 +126,9 @@ def test_a_frame_is_sized_from_its_text_and_its_pictures():
     assert display._image_size(PNG) == (1, 1)
     assert display._image_size((STATIC / "sid.jpg").read_bytes()) == (240, 180)
     assert display._image_size((STATIC / "sid.png").read_bytes()) == (240, 180)
-    assert display._frame_height(picture) < display._frame_height(picture.replace("<p><img", "<p>x</p>" * 3 + "<p><img"))
+    assert display._frame_height(picture) < display._frame_height(
+        picture.replace("<p><img", "<p>x</p>" * 3 + "<p><img")
+    )
 
 
 def test_show_code_folds_a_listing_on_request(monkeypatch):

@@ -51,7 +51,9 @@ def test_refresh_writes_a_fresh_copy_and_keeps_the_old_one(tmp_path, chapter):
     nbformat.write(nb, mine)
     kept, new = learner.refresh(chapter, tmp_path)
     assert new == mine and "my own attempt" not in mine.read_text()
-    assert kept.parent == tmp_path / "old" and kept.name.startswith("01-hello.") and "my own attempt" in kept.read_text()
+    assert (
+        kept.parent == tmp_path / "old" and kept.name.startswith("01-hello.") and "my own attempt" in kept.read_text()
+    )
     again, _ = learner.refresh(chapter, tmp_path)  # a second refresh within the same second keeps both
     assert again != kept and kept.exists() and again.exists()
 
@@ -73,7 +75,9 @@ def test_refresh_from_the_command_line(tmp_path):
 
 def _unmarked(nb):
     """Put an answer back in the teapot cell without its markers, as a learner's autosave would."""
-    _teapot_cell(nb).source = "def teapot_app():\n    app = Flask(__name__)\n    app.get('/coffee')(lambda: (\"Im a teapot\", 418))\n    return app"
+    _teapot_cell(
+        nb
+    ).source = "def teapot_app():\n    app = Flask(__name__)\n    app.get('/coffee')(lambda: (\"Im a teapot\", 418))\n    return app"
     return nb
 
 
@@ -87,11 +91,16 @@ def _no_answer_above(nb):
     ("spoil", "says"),
     [
         # test that an answer cell without markers stops the edition, naming the cell
-        (_unmarked, "cell {teapot} (id c18, `def teapot_app():`) defines `teapot_app()`, the answer to 01.2, but has no "
-                    "### BEGIN SOLUTION / ### END SOLUTION markers"),
+        (
+            _unmarked,
+            "cell {teapot} (id c18, `def teapot_app():`) defines `teapot_app()`, the answer to 01.2, but has no "
+            "### BEGIN SOLUTION / ### END SOLUTION markers",
+        ),
         # test that a check with no answer cell right above it stops the edition too
-        (_no_answer_above, "cell {teapot} (id c19, `check(\"01.2\")`) checks 01.2, but the cell above it does not define "
-                           "`teapot_app()`"),
+        (
+            _no_answer_above,
+            'cell {teapot} (id c19, `check("01.2")`) checks 01.2, but the cell above it does not define `teapot_app()`',
+        ),
     ],
 )
 def test_make_student_refuses_to_leak(tmp_path, spoil, says):
@@ -108,7 +117,12 @@ def test_make_student_refuses_to_leak(tmp_path, spoil, says):
 
 
 def _git(folder, *args):
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
@@ -128,7 +142,10 @@ def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
     assert student_edition.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
     refused = _run("tourapp.student_edition", str(path), "--out", out)
     assert refused.returncode == 1
-    assert "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n" in refused.stderr
+    assert (
+        "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n"
+        in refused.stderr
+    )
     allowed = _run("tourapp.student_edition", str(path), "--out", out, "--allow-dirty")
     assert allowed.returncode == 0, allowed.stderr
     assert "warning: made from notebooks with uncommitted changes" in allowed.stderr
@@ -152,6 +169,8 @@ def test_student_edition_with_the_teachers_answers_passes_every_check(path, tmp_
     answers = [cell for cell in teacher.cells if cell.cell_type == "code" and "BEGIN SOLUTION" in cell.source]
     for answer in answers:
         _cell(nb, answer.id).source = answer.source
-    NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(cleanup_kc=True)
+    NotebookClient(nb, km=kernel_manager(), timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute(
+        cleanup_kc=True
+    )
     results = [r for cell in nb.cells for r in results_in(cell.get("outputs", []))]
     assert [(r.exercise, r.status) for r in results] == [(ex.id, "passed") for ex in for_chapter(path.name[:2])]

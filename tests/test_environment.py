@@ -47,7 +47,11 @@ def test_every_locked_line_pins_one_exact_version():
 @pytest.mark.parametrize("requirement", _project()["dependencies"] + _project()["optional-dependencies"]["test"])
 def test_the_lock_satisfies_pyproject(requirement):
     wanted = Requirement(requirement)
-    locked = [Requirement(line) for line in _lock_lines() if canonicalize_name(Requirement(line).name) == canonicalize_name(wanted.name)]
+    locked = [
+        Requirement(line)
+        for line in _lock_lines()
+        if canonicalize_name(Requirement(line).name) == canonicalize_name(wanted.name)
+    ]
     assert locked, f"{wanted.name} is not in requirements.lock: run `make lock`"
     for req in locked:
         (version,) = [s.version for s in req.specifier]

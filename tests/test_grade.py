@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 
 from tourapp import sandbox
-from tourapp.submissions import grade
 from tourapp.paths import ROOT
 from tourapp.student_edition import student_edition
+from tourapp.submissions import grade
 
 # Grading runs a class of submissions in real kernels, one of them until its time limit.
 pytestmark = pytest.mark.slow
@@ -47,7 +47,8 @@ def make_submissions(folder):
     shout.source = shout.source.replace("# YOUR CODE HERE\n        raise NotImplementedError", 'return "HELLO THERE!"')
     teapot = _cell(partly, "def teapot_app")
     teapot.source = teapot.source.replace(
-        "# YOUR CODE HERE\n    raise NotImplementedError", '@app.get("/coffee")\n    def coffee():\n        return "I\'m a teapot"'
+        "# YOUR CODE HERE\n    raise NotImplementedError",
+        '@app.get("/coffee")\n    def coffee():\n        return "I\'m a teapot"',
     )
     submissions["partly"] = partly
 
@@ -62,7 +63,9 @@ def make_submissions(folder):
     # A right answer first, then a broken edit of it: the check must not grade the old one.
     broken = nbformat.from_dict(source)
     answer = _cell(broken, "def shout_app")
-    broken.cells.insert(broken.cells.index(answer) + 1, new_code_cell(answer.source.replace("return app", "return app(")))
+    broken.cells.insert(
+        broken.cells.index(answer) + 1, new_code_cell(answer.source.replace("return app", "return app("))
+    )
     submissions["syntax"] = broken
 
     deleted = nbformat.from_dict(blank)
@@ -81,12 +84,26 @@ def graded(tmp_path_factory):
     make_submissions(folder)
     out = folder / "scores.csv"
     run = subprocess.run(
-        [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
-         "--out", str(out), "--timeout", "20", "--executed", str(folder / "feedback"), "--feedback", str(folder / "pages"),
-         # Sandboxed where bubblewrap is (tests/test_grade_sandbox.py requires it in CI); these
-         # submissions mean no harm, so the scores are checked everywhere.
-         *([] if sandbox.unavailable() is None else ["--no-sandbox"])],
-        capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "tourapp.grade",
+            *sorted(map(str, folder.glob("*.ipynb"))),
+            "--out",
+            str(out),
+            "--timeout",
+            "20",
+            "--executed",
+            str(folder / "feedback"),
+            "--feedback",
+            str(folder / "pages"),
+            # Sandboxed where bubblewrap is (tests/test_grade_sandbox.py requires it in CI); these
+            # submissions mean no harm, so the scores are checked everywhere.
+            *([] if sandbox.unavailable() is None else ["--no-sandbox"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     with open(out, newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
@@ -107,7 +124,12 @@ EXPECTED = [
     ("partly", "01.2", "0", "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status"),
     ("partly", "01.3", "0", "not done yet"),
     # test that a notebook that raises is graded on, and the first error is named
-    ("raising", "01.1", "0", "its check cell raised NameError: name 'check' is not defined; the first error was cell 3"),
+    (
+        "raising",
+        "01.1",
+        "0",
+        "its check cell raised NameError: name 'check' is not defined; the first error was cell 3",
+    ),
     ("raising", "01.3", "0", "raising RuntimeError: no imports today"),
     # test that an endless loop is stopped at the time limit
     ("loop", "01.1", "0", "not reached: cell 4 (import ctypes, subprocess) ran past the 20 s limit"),
@@ -162,7 +184,9 @@ def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
     feedback = {p.stem for p in (folder / "feedback").glob("*.ipynb")}
     assert feedback == {"blank", "correct", "deleted", "loop", "partly", "raising", "syntax"}
     nb = nbformat.read(folder / "feedback" / "partly.ipynb", as_version=4)
-    assert "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
+    assert (
+        "✗ 01.2 · I'm a teapot: GET /coffee answered 200 OK" in _cell(nb, 'check("01.2")').outputs[0].data["text/plain"]
+    )
 
 
 def _page(folder, name):
@@ -176,10 +200,16 @@ def test_the_class_page_gives_each_exercises_pass_rate_and_commonest_failures(gr
     assert list(rows) == ["01.1 · Shout", "01.2 · I'm a teapot", "01.3 · About, in JSON"]
     assert [cells[1].get_text(strip=True) for cells in rows.values()] == ["2 of 8 (25%)"] * 3
     failures = [li.get_text() for li in rows["01.3 · About, in JSON"][2].find_all("li")]
-    assert failures[0] == "2 × not done yet: about_app() still raises NotImplementedError (line 5): replace that line with your code."
+    assert (
+        failures[0]
+        == "2 × not done yet: about_app() still raises NotImplementedError (line 5): replace that line with your code."
+    )
     assert 'no result: the cell with check("01.3") is missing' in " ".join(failures)
     # test that the students' table links every student's page, with the score of the CSV
-    students = {tr.a.get_text(): (tr.a["href"], tr.find_all("td")[-1].get_text()) for tr in page.find_all("table")[1].find_all("tr")[1:]}
+    students = {
+        tr.a.get_text(): (tr.a["href"], tr.find_all("td")[-1].get_text())
+        for tr in page.find_all("table")[1].find_all("tr")[1:]
+    }
     assert students["partly"] == ("partly.html", "1/3") and students["syntax"] == ("syntax.html", "2/3")
     assert sorted(students) == ["blank", "correct", "deleted", "loop", "notes", "partly", "raising", "syntax"]
 
@@ -210,7 +240,9 @@ def test_pages_say_why_nothing_was_shown_and_run_no_script(graded, student, says
     page = _page(folder, student)
     assert page.h1.get_text() == f"{student}: 0/3"
     assert says in page.table.get_text()
-    assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"].startswith("default-src 'none'")
+    assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"].startswith(
+        "default-src 'none'"
+    )
     assert page.find("script") is None
 
 
@@ -219,7 +251,13 @@ def test_pages_say_why_nothing_was_shown_and_run_no_script(graded, student, says
     [
         # test that without any readable notebook the grader cannot tell the chapter, and says so
         (None, [("*", False, "not a notebook: NotJSONError: Notebook does not appear to be JSON: 'not json'")]),
-        ("1", [(f"01.{n}", False, "not a notebook: NotJSONError: Notebook does not appear to be JSON: 'not json'") for n in (1, 2, 3)]),
+        (
+            "1",
+            [
+                (f"01.{n}", False, "not a notebook: NotJSONError: Notebook does not appear to be JSON: 'not json'")
+                for n in (1, 2, 3)
+            ],
+        ),
     ],
 )
 def test_chapter_of_a_lone_unreadable_file(tmp_path, chapter, rows):

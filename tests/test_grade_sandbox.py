@@ -16,11 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import e2e
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-import e2e
 from tourapp import sandbox
 from tourapp.paths import ROOT
 
@@ -59,17 +59,26 @@ HOSTILE = {
     "processes": (
         "import subprocess\nchildren = [subprocess.Popen(['sleep', {marker!r}]) for _ in range(300)]",
         # the children it did start use up its processes: its own checks cannot start a server
-        [("0", BROKE + "BlockingIOError: [Errno 11] Resource temporarily unavailable"),
-         ("0", "the check could not finish: RuntimeError: can't start new thread"),
-         ("0", "the check could not finish: RuntimeError: can't start new thread")],
+        [
+            ("0", BROKE + "BlockingIOError: [Errno 11] Resource temporarily unavailable"),
+            ("0", "the check could not finish: RuntimeError: can't start new thread"),
+            ("0", "the check could not finish: RuntimeError: can't start new thread"),
+        ],
     ),
     "memory": ("hog = bytearray(1 << 30)", [("0", BROKE + "MemoryError"), PASSED, PASSED]),
-    "sleeper": ("import time\ntime.sleep(10**6)", [("0", f"not reached: cell 16 (import time) ran past the {TIMEOUT} s limit")] * 3),
+    "sleeper": (
+        "import time\ntime.sleep(10**6)",
+        [("0", f"not reached: cell 16 (import time) ran past the {TIMEOUT} s limit")] * 3,
+    ),
     # Its parent is the sandbox's pid 1: as root the kernel runs as another user, who may not
     # signal it; otherwise pid 1 of a pid namespace ignores the signal. Either way it lives on.
     "parricide": (
         "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
-        [("0", BROKE + "PermissionError: [Errno 1] Operation not permitted") if os.geteuid() == 0 else PASSED, PASSED, PASSED],
+        [
+            ("0", BROKE + "PermissionError: [Errno 1] Operation not permitted") if os.geteuid() == 0 else PASSED,
+            PASSED,
+            PASSED,
+        ],
     ),
     "printer": ("for _ in range(100):\n    print('x' * 1_000_000)", [PASSED, PASSED, PASSED]),
 }
@@ -101,8 +110,11 @@ def run(tmp_path_factory):
     for name, (act, _) in HOSTILE.items():
         nb = nbformat.from_dict(source)
         code = act.format(
-            other=str(folder / "correct.ipynb"), secret=str(secret), targets=targets,
-            port=listener.getsockname()[1], marker=MARKER,
+            other=str(folder / "correct.ipynb"),
+            secret=str(secret),
+            targets=targets,
+            port=listener.getsockname()[1],
+            marker=MARKER,
         )
         _answer_cell(nb).source = code + "\n\n" + _answer_cell(nb).source
         submissions[name] = nb
@@ -111,10 +123,24 @@ def run(tmp_path_factory):
 
     with listener:
         done = subprocess.run(
-            [sys.executable, "-m", "tourapp.grade", *sorted(map(str, folder.glob("*.ipynb"))),
-             "--out", str(folder / "scores.csv"), "--timeout", str(TIMEOUT),
-             "--executed", str(folder / "executed"), "--feedback", str(folder / "pages")],
-            capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(home)},
+            [
+                sys.executable,
+                "-m",
+                "tourapp.grade",
+                *sorted(map(str, folder.glob("*.ipynb"))),
+                "--out",
+                str(folder / "scores.csv"),
+                "--timeout",
+                str(TIMEOUT),
+                "--executed",
+                str(folder / "executed"),
+                "--feedback",
+                str(folder / "pages"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "HOME": str(home)},
         )
         # Nobody accepts on the listener: a connection that got through would wait in its queue.
         reached = select.select([listener], [], [], 0)[0]
@@ -160,8 +186,10 @@ def test_each_hostile_submission_is_scored_with_a_clear_message(run, student):
 @slow
 def test_no_secret_or_other_submission_leaks_into_any_output(run):
     done, _, folder, *_ = run
-    everything = done.stdout + done.stderr + "".join(
-        p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()
+    everything = (
+        done.stdout
+        + done.stderr
+        + "".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
     )
     assert SECRET not in everything
     reader = nbformat.read(folder / "executed" / "reader.ipynb", as_version=4)
@@ -202,11 +230,24 @@ def test_100_mb_of_output_is_cut_to_what_feedback_needs(run):
 
 def _grade_without_bwrap(folder, *options):
     """Run the grader on one small notebook where no bwrap can be found."""
-    nb = new_notebook(cells=[new_code_cell('from tourapp import check\ncheck("01.1")')], metadata={"flask_tour": {"chapter": "01"}})
+    nb = new_notebook(
+        cells=[new_code_cell('from tourapp import check\ncheck("01.1")')], metadata={"flask_tour": {"chapter": "01"}}
+    )
     nbformat.write(nb, folder / "alice.ipynb")
     return subprocess.run(
-        [sys.executable, "-m", "tourapp.grade", str(folder / "alice.ipynb"), "--out", str(folder / "scores.csv"), *options],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "PATH": str(folder / "empty")},
+        [
+            sys.executable,
+            "-m",
+            "tourapp.grade",
+            str(folder / "alice.ipynb"),
+            "--out",
+            str(folder / "scores.csv"),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(folder / "empty")},
     )
 
 
@@ -214,8 +255,14 @@ def test_without_bwrap_the_grader_says_so_first_and_refuses(tmp_path):
     done = _grade_without_bwrap(tmp_path)
     assert done.returncode == 2
     first, second = done.stderr.splitlines()[:2]
-    assert first == "not sandboxed: bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or your distribution's package)."
-    assert second == "Refusing to run the students' code with your rights; install bubblewrap, or pass --no-sandbox to run it anyway."
+    assert (
+        first
+        == "not sandboxed: bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or your distribution's package)."
+    )
+    assert (
+        second
+        == "Refusing to run the students' code with your rights; install bubblewrap, or pass --no-sandbox to run it anyway."
+    )
     assert not (tmp_path / "scores.csv").exists()
 
 

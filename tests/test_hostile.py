@@ -32,9 +32,16 @@ from tourapp.chapters import (
 from tourapp.paths import ROOT
 
 CHAPTERS = {
-    "hello": hello, "query_params": query_params, "path_params": path_params,
-    "responses": responses, "files": files, "movies": movies,
-    "templates": templates, "static_files": static_files, "errors": errors, "cities": cities,
+    "hello": hello,
+    "query_params": query_params,
+    "path_params": path_params,
+    "responses": responses,
+    "files": files,
+    "movies": movies,
+    "templates": templates,
+    "static_files": static_files,
+    "errors": errors,
+    "cities": cities,
     "api": api,
     "forms": forms,
 }
@@ -89,15 +96,20 @@ TRAVERSALS = [
     "....//....//pyproject.toml",
     "%c0%ae%c0%ae/%c0%ae%c0%ae/pyproject.toml",
 ]
-FILE_ROUTES = [("files", "/files/"), ("files", "/download/"), ("static_files", "/static/"),
-               ("templates", "/static/"), ("errors", "/static/")]
+FILE_ROUTES = [
+    ("files", "/files/"),
+    ("files", "/download/"),
+    ("static_files", "/static/"),
+    ("templates", "/static/"),
+    ("errors", "/static/"),
+]
 
 # What jupyter-server-proxy would send, forged: only a plain path and http/https are believed.
 FORGED_HEADERS = [
     "X-Forwarded-Prefix: //evil.example",
     "X-Forwarded-Prefix: //evil.example/x",
     "X-Forwarded-Prefix: http://evil.example/",
-    "X-Forwarded-Prefix: /\"><script>alert(1)</script>",
+    'X-Forwarded-Prefix: /"><script>alert(1)</script>',
     "X-Forwarded-Prefix: /%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
     "X-Forwarded-Prefix: /a%0d%0aSet-Cookie:%20evil=1",
     "X-Forwarded-Prefix: /a\r\n Set-Cookie: evil=1",  # a folded header line: CR LF inside the value
@@ -115,7 +127,11 @@ FORGED_HEADERS = [
 # (chapter, method, target, extra headers, body, allowed statuses, what the body must not hold)
 CASES = [
     # a 308 only merges doubled slashes (checked below: it stays inside the folder)
-    *[(app, "GET", prefix + attack, (), b"", {308, 400, 404}, OUTSIDE) for app, prefix in FILE_ROUTES for attack in TRAVERSALS],
+    *[
+        (app, "GET", prefix + attack, (), b"", {308, 400, 404}, OUTSIDE)
+        for app, prefix in FILE_ROUTES
+        for attack in TRAVERSALS
+    ],
     # markup and script in every echoed name: plain text, or escaped HTML
     ("query_params", "GET", "/greet?name=%3Cscript%3Ealert(1)%3C/script%3E", (), b"", {200}, []),
     # (a %2F in a path segment is a slash to the router, so these payloads avoid it)
@@ -129,7 +145,15 @@ CASES = [
     ("errors", "GET", "/%3Cscript%3Ealert(1)%3C%2Fscript%3E", (), b"", {404}, [SCRIPT]),
     # template syntax is data, never evaluated
     ("templates", "GET", "/greet/%7B%7B7*7%7D%7D/", (), b"", {200}, ["49"]),
-    ("templates", "GET", "/greet/%7B%25%20for%20x%20in%20range(3)%20%25%7Dx%7B%25%20endfor%20%25%7D/", (), b"", {200}, ["xxx"]),
+    (
+        "templates",
+        "GET",
+        "/greet/%7B%25%20for%20x%20in%20range(3)%20%25%7Dx%7B%25%20endfor%20%25%7D/",
+        (),
+        b"",
+        {200},
+        ["xxx"],
+    ),
     ("responses", "GET", "/users/%7B%7Bconfig%7D%7D", (), b"", {200}, ["SECRET_KEY"]),
     # CR/LF in names never becomes a header
     ("query_params", "GET", "/greet?name=x%0d%0aSet-Cookie:%20evil=1", (), b"", {200}, []),
@@ -150,10 +174,34 @@ CASES = [
     ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": 5, "population": "many"}', {400}, []),
     ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": true}', {400}, []),
     ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": -5}', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 300 + b'", "population": 5}', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": ' + b"9" * 400 + b"}", {400}, []),
+    (
+        "api",
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "' + b"a" * 300 + b'", "population": 5}',
+        {400},
+        [],
+    ),
+    (
+        "api",
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "X", "population": ' + b"9" * 400 + b"}",
+        {400},
+        [],
+    ),
     ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 1e400}', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 100_000 + b'"}', {400, 413}, []),
+    (
+        "api",
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "' + b"a" * 100_000 + b'"}',
+        {400, 413},
+        [],
+    ),
     ("api", "POST", "/cities", ("Content-Type: text/plain",), b'{"name": "X", "population": 5}', {400, 415}, []),
     ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 5', {400}, []),
     ("api", "POST", "/cities", ("Content-Type: application/json",), b"\xff\xfe{}", {400}, []),
@@ -168,10 +216,16 @@ CASES = [
     ("cities", "GET", "/cities/%ff", (), b"", {404}, []),
     # forged proxy headers from another process on the host: they may change this response's
     # own paths, never send the browser to another host or put markup into the page
-    *[(app, "GET", target, (header,), b"", statuses, ["evil.example", "<script", "<img src=x"])
-      for app, target, statuses in [("templates", "/greet/Lucia/", {200}), ("errors", "/nowhere", {404}),
-                                    ("path_params", "/greet/Robert", {308}), ("static_files", "/static//sid.jpg", {308})]
-      for header in FORGED_HEADERS],
+    *[
+        (app, "GET", target, (header,), b"", statuses, ["evil.example", "<script", "<img src=x"])
+        for app, target, statuses in [
+            ("templates", "/greet/Lucia/", {200}),
+            ("errors", "/nowhere", {404}),
+            ("path_params", "/greet/Robert", {308}),
+            ("static_files", "/static//sid.jpg", {308}),
+        ]
+        for header in FORGED_HEADERS
+    ],
     ("api", "GET", "/cities/1%20OR%201=1", (), b"", {404}, []),
     ("cities", "GET", "/cities/99999999999999999999", (), b"", {404}, []),
 ]
@@ -207,7 +261,9 @@ def _wrong_methods():
     cases = []
     for name, module in CHAPTERS.items():
         for rule in module.app.url_map.iter_rules():
-            url = re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", lambda m: "1" if m.group(1) == "int" else "style.css", rule.rule)
+            url = re.sub(
+                r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", lambda m: "1" if m.group(1) == "int" else "style.css", rule.rule
+            )
             for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
                 if not any(method in r.methods for r in module.app.url_map.iter_rules() if r.rule == rule.rule):
                     cases.append((name, method, url))
@@ -232,22 +288,87 @@ def _form_session(server):
 FORM = "Content-Type: application/x-www-form-urlencoded"
 # (case, target, body with {token}, use the cookie, allowed statuses, what the page must hold)
 FORM_CASES = [
-    ("over-long name", "/guestbook", "csrf_token={token}&name=" + "a" * 5000 + "&message=hi", True, {400}, "at most 40"),
+    (
+        "over-long name",
+        "/guestbook",
+        "csrf_token={token}&name=" + "a" * 5000 + "&message=hi",
+        True,
+        {400},
+        "at most 40",
+    ),
     ("over-long body", "/guestbook", "csrf_token={token}&name=x&message=" + "m" * 20_000, True, {400, 413}, ""),
     ("missing fields", "/guestbook", "csrf_token={token}", True, {400}, "Please give your name."),
-    ("markup in fields", "/guestbook", "csrf_token={token}&name=%3Cscript%3Ealert(1)%3C/script%3E&message=", True, {400}, "&lt;script&gt;"),
-    ("markup flashed", "/guestbook", "csrf_token={token}&name=%3Cimg%20src=x%20onerror=alert(1)%3E&message=hi", True, {302}, ""),
+    (
+        "markup in fields",
+        "/guestbook",
+        "csrf_token={token}&name=%3Cscript%3Ealert(1)%3C/script%3E&message=",
+        True,
+        {400},
+        "&lt;script&gt;",
+    ),
+    (
+        "markup flashed",
+        "/guestbook",
+        "csrf_token={token}&name=%3Cimg%20src=x%20onerror=alert(1)%3E&message=hi",
+        True,
+        {302},
+        "",
+    ),
     ("no CSRF token", "/guestbook", "name=x&message=hi", True, {400}, "CSRF token is missing"),
-    ("foreign CSRF token", "/guestbook", "csrf_token={token}&name=x&message=hi", False, {400}, "CSRF session token is missing"),
-    ("forged CSRF token", "/guestbook", "csrf_token=IjAwMCI.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb&name=x&message=hi", True, {400}, "CSRF token is invalid"),
-    ("open redirect", "/login?next=https://evil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
-    ("open redirect //", "/login?next=//evil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
-    ("open redirect \\", "/login?next=/%5Cevil.example/", "csrf_token={token}&username=ada&password=lovelace", True, {302}, ""),
-    ("markup in log-in name", "/login", "csrf_token={token}&username=%3Cb%3Ebold&password=x", True, {400}, "&lt;b&gt;bold"),
+    (
+        "foreign CSRF token",
+        "/guestbook",
+        "csrf_token={token}&name=x&message=hi",
+        False,
+        {400},
+        "CSRF session token is missing",
+    ),
+    (
+        "forged CSRF token",
+        "/guestbook",
+        "csrf_token=IjAwMCI.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb&name=x&message=hi",
+        True,
+        {400},
+        "CSRF token is invalid",
+    ),
+    (
+        "open redirect",
+        "/login?next=https://evil.example/",
+        "csrf_token={token}&username=ada&password=lovelace",
+        True,
+        {302},
+        "",
+    ),
+    (
+        "open redirect //",
+        "/login?next=//evil.example/",
+        "csrf_token={token}&username=ada&password=lovelace",
+        True,
+        {302},
+        "",
+    ),
+    (
+        "open redirect \\",
+        "/login?next=/%5Cevil.example/",
+        "csrf_token={token}&username=ada&password=lovelace",
+        True,
+        {302},
+        "",
+    ),
+    (
+        "markup in log-in name",
+        "/login",
+        "csrf_token={token}&username=%3Cb%3Ebold&password=x",
+        True,
+        {400},
+        "&lt;b&gt;bold",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "target", "body", "with_cookie", "statuses", "shown"), FORM_CASES, ids=[c[0] for c in FORM_CASES])
+@pytest.mark.parametrize(
+    ("case", "target", "body", "with_cookie", "statuses", "shown"), FORM_CASES, ids=[c[0] for c in FORM_CASES]
+)
 def test_hostile_form_posts_get_a_clear_answer(servers, case, target, body, with_cookie, statuses, shown):
     server = servers["forms"]
     cookie, token = _form_session(server)
@@ -257,19 +378,24 @@ def test_hostile_form_posts_get_a_clear_answer(servers, case, target, body, with
     assert shown in text
     assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text
     if status == 302:  # test that a redirect never leaves the site
-        assert response_headers["Location"].startswith("/") and not response_headers["Location"].startswith(("//", "/\\"))
+        assert response_headers["Location"].startswith("/") and not response_headers["Location"].startswith(
+            ("//", "/\\")
+        )
         # and that the flashed markup on the next page is escaped
         next_cookie = response_headers["Set-Cookie"].split(";")[0]
         status, _, page = send(server, "GET", "/guestbook", [f"Cookie: {next_cookie}"])
         assert status == 200 and "<img src=x" not in page and "<script>alert" not in page
 
 
-@pytest.mark.parametrize("cookie", [
-    "session=eyJ1c2VyIjoiYWRhIn0",  # unsigned data that says user=ada
-    "session=eyJ1c2VyIjoiYWRhIn0.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb",  # a made-up signature
-    "session=.eJyrVkotLs4szlOyUlBKTEksS1XSUUpKLMnMz1MqzszNT0ksSdVRSsrPz1aqBQD1Aw4N.xx.yy",
-    "session=" + "A" * 3000,
-])
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "session=eyJ1c2VyIjoiYWRhIn0",  # unsigned data that says user=ada
+        "session=eyJ1c2VyIjoiYWRhIn0.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb",  # a made-up signature
+        "session=.eJyrVkotLs4szlOyUlBKTEksS1XSUUpKLMnMz1MqzszNT0ksSdVRSsrPz1aqBQD1Aw4N.xx.yy",
+        "session=" + "A" * 3000,
+    ],
+)
 def test_forged_or_tampered_session_cookie_is_no_session(servers, cookie):
     # test that /account, which needs a logged-in user, sends the bearer of a bad cookie to log in
     status, headers, _ = send(servers["forms"], "GET", "/account", [f"Cookie: {cookie}"])
@@ -305,12 +431,40 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
 # Chapter 14's production app on PostgreSQL, behind the same raw socket: SQL-looking input is data,
 # big bodies are refused before they are read, forged hosts and forwarded addresses are not believed.
 PRODUCTION_CASES = [
-    ("POST", "/cities", ("Content-Type: application/json",), '{"name": "x\'); DROP TABLE cities;--", "population": 1}'.encode(), {201}, 1),
-    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "$$; TRUNCATE cities; $$", "population": 1}', {201}, 1),
-    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "\\\\x27 OR 1=1 --", "population": 1}', {201}, 1),
+    (
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "x\'); DROP TABLE cities;--", "population": 1}',
+        {201},
+        1,
+    ),
+    (
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "$$; TRUNCATE cities; $$", "population": 1}',
+        {201},
+        1,
+    ),
+    (
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "\\\\x27 OR 1=1 --", "population": 1}',
+        {201},
+        1,
+    ),
     ("GET", "/cities/1%3BDELETE%20FROM%20cities", (), b"", {404}, 0),
     ("GET", "/cities?page=1%3B%20DROP%20TABLE%20cities", (), b"", {400}, 0),
-    ("POST", "/cities", ("Content-Type: application/json",), b'{"name": "' + b"a" * 20_000 + b'", "population": 1}', {413}, 0),
+    (
+        "POST",
+        "/cities",
+        ("Content-Type: application/json",),
+        b'{"name": "' + b"a" * 20_000 + b'", "population": 1}',
+        {413},
+        0,
+    ),
     ("POST", "/cities", ("Content-Type: application/x-www-form-urlencoded",), b"name=" + b"a" * 20_000, {400, 413}, 0),
     ("GET", "/cities/1", ("X-Forwarded-Host: evil.example.com\r\nX-Injected: 1",), b"", {200, 400}, 0),
 ]
@@ -321,8 +475,9 @@ def production_server(postgres_cluster):
     """Serve chapter 14's app on a fresh PostgreSQL database, with TRUSTED_HOSTS set."""
     from tourapp.chapters import production
 
-    app = production.create_app({"SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(),
-                                 "TRUSTED_HOSTS": ["127.0.0.1"]})
+    app = production.create_app(
+        {"SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(), "TRUSTED_HOSTS": ["127.0.0.1"]}
+    )
     with serve(app) as server:
         yield server
     with app.app_context():

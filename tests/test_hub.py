@@ -7,10 +7,9 @@ there, ``/user/<name>/proxy/<port>/``, and checks what a student sees: styles, p
 slash redirect, the custom 404 page and the chart.
 """
 
-import pytest
-
 import e2e
 import hub as jupyterhub
+import pytest
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 

@@ -9,9 +9,9 @@ import html
 import json
 import re
 
+import e2e
 import pytest
 
-import e2e
 from tourapp.paths import ROOT
 
 pytestmark = pytest.mark.jupyterlab

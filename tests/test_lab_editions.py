@@ -8,12 +8,12 @@ with the settings make lab-teacher ships, and nothing in the checkout changes.
 import subprocess
 import time
 
+import e2e
 import json5
 import nbformat
 import pytest
 import requests
 
-import e2e
 from tourapp import learner
 from tourapp.exercises import CHECK_CELL, results_in
 from tourapp.paths import ROOT
@@ -37,7 +37,7 @@ TEAPOT = '''def teapot_app():
         return {answer}
 
     return app'''
-WRONG, RIGHT = "\"I'm a teapot\"", "\"I'm a teapot\", 418"
+WRONG, RIGHT = '"I\'m a teapot"', '"I\'m a teapot", 418'
 
 
 def _status():
@@ -67,7 +67,9 @@ def _saved(path, timeout=60, until=lambda results: results):
             pass
         else:
             found = [  # the exercises' own check cells: not 01's demonstration of a wrong answer
-                (r.exercise, r.status) for cell in nb.cells if CHECK_CELL.search(cell.source)
+                (r.exercise, r.status)
+                for cell in nb.cells
+                if CHECK_CELL.search(cell.source)
                 for r in results_in(cell.get("outputs", []))
             ]
         if until(found) or time.monotonic() > deadline:
@@ -79,7 +81,8 @@ def _autosave(lab):
     """Say whether autosave is on in this JupyterLab (its default and the user's setting)."""
     plugin = requests.get(
         f"{lab.url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin",
-        headers={"Authorization": f"token {lab.token}"}, timeout=30,
+        headers={"Authorization": f"token {lab.token}"},
+        timeout=30,
     ).json()
     user = json5.loads(plugin["raw"] or "{}")
     return user.get("autosave", plugin["schema"]["properties"]["autosave"]["default"])
@@ -126,8 +129,10 @@ def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
         except Exception:
             e2e.screenshot(lab.page, "lab-learner-run-all-failed")  # what stood in the way: a dialog?
             prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
-            raise AssertionError(f"Run All did not finish; prompts {prompts}; dialogs "
-                                 f"{lab.page.locator('.jp-Dialog').all_inner_texts()}\n{lab.tail()}") from None
+            raise AssertionError(
+                f"Run All did not finish; prompts {prompts}; dialogs "
+                f"{lab.page.locator('.jp-Dialog').all_inner_texts()}\n{lab.tail()}"
+            ) from None
         not_done = [("01.1", "not done"), ("01.2", "not done"), ("01.3", "not done")]
         assert _autosave(lab) is True  # make lab leaves Lab's autosave on: the learner's work is kept
         lab.menu("File", "docmanager:save")

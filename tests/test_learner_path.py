@@ -10,8 +10,8 @@ import re
 import nbformat
 import pytest
 from nbclient import NotebookClient
-
 from support import kernel_manager
+
 from tourapp.exercises import get, results_in
 from tourapp.paths import ROOT
 

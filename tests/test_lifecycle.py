@@ -1,17 +1,17 @@
 """serve() under a classroom's habits: endless re-runs, interrupted kernels, exits, load."""
 
+import gc
 import subprocess
 import sys
 import textwrap
-import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-
 from support import kernel_manager, make_app, open_fds
+
 from tourapp import serve
 
 
@@ -50,7 +50,9 @@ def _run(client, code, timeout=30):
     """Execute code in the kernel and return (status, stdout)."""
     out = []
     reply = client.execute_interactive(
-        code, timeout=timeout, output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
+        code,
+        timeout=timeout,
+        output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None,
     )
     return reply["content"]["status"], "".join(out)
 
@@ -63,7 +65,10 @@ def test_a_server_survives_an_interrupt_of_another_cell_and_still_stops():
         client = km.client()
         client.start_channels()
         client.wait_for_ready(timeout=60)
-        status, _ = _run(client, "import requests, time\nfrom tourapp import serve\nfrom tourapp.chapters import hello\nserver = serve(hello.app)")
+        status, _ = _run(
+            client,
+            "import requests, time\nfrom tourapp import serve\nfrom tourapp.chapters import hello\nserver = serve(hello.app)",
+        )
         assert status == "ok"
         # a cell that would run for a minute, interrupted the way the toolbar's stop button does
         msg_id = client.execute("print('sleeping', flush=True); time.sleep(60)", stop_on_error=False)

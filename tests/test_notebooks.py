@@ -93,7 +93,11 @@ def escape_hatches(cell):
         ("print(1)", ["nbval-ignore-output"], ["nbval-ignore-output"]),
         ("print(1)", ["nbval-skip"], ["nbval-skip"]),
         ("print(1)", ["raises-exception"], ["raises-exception"]),
-        ("print(1)", ["nbval-raises-exception", "nbval-check-output"], ["nbval-check-output", "nbval-raises-exception"]),
+        (
+            "print(1)",
+            ["nbval-raises-exception", "nbval-check-output"],
+            ["nbval-check-output", "nbval-raises-exception"],
+        ),
         ("print(1)", ["pytest-validate-ignore-output"], ["pytest-validate-ignore-output"]),
         ("print(1)", ["hide-input"], []),
     ],
@@ -118,7 +122,9 @@ def test_chapter_has_its_module_exercises_and_test_file_and_shows_the_real_code(
     checks = for_chapter(entry.number)
     assert checks, "every chapter has Try it exercises"
     assert {ex.check.__module__ for ex in checks} == {f"tourapp.exercises.{entry.exercises}"}
-    assert [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob(f"test_{entry.number}_*.py")] == [entry.test_file]
+    assert [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob(f"test_{entry.number}_*.py")] == [
+        entry.test_file
+    ]
     sources = "\n".join(cell.source for cell in read(ROOT / entry.notebook).cells if cell.cell_type == "code")
     assert "show_code(" in sources, "the notebook shows the chapter's code from its module, never a copy"
     assert "check(" in sources

@@ -52,7 +52,10 @@ def test_detect_names_the_platform(environ, modules, expected):
         ({}, "http://127.0.0.1:8765/"),
         (HUB, "/user/alice/proxy/8765/"),
         ({"JUPYTERHUB_SERVICE_PREFIX": "/user/alice"}, "/user/alice/proxy/8765/"),
-        ({"JUPYTERHUB_SERVICE_PREFIX": "/hub-base/user/bob%40example.org/"}, "/hub-base/user/bob%40example.org/proxy/8765/"),
+        (
+            {"JUPYTERHUB_SERVICE_PREFIX": "/hub-base/user/bob%40example.org/"},
+            "/hub-base/user/bob%40example.org/proxy/8765/",
+        ),
         (BINDER, "/user/alice/proxy/8765/"),
         ({"JUPYTERHUB_SERVICE_PREFIX": ""}, "http://127.0.0.1:8765/"),
     ],
@@ -120,6 +123,8 @@ def test_binder_badge_opens_start_here_in_lab_from_this_repository():
 
 
 def test_colab_links_open_notebooks_of_this_repository():
-    links = re.findall(r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/([\w.-]+)/([\w./-]+\.ipynb)", README)
+    links = re.findall(
+        r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/([\w.-]+)/([\w./-]+\.ipynb)", README
+    )
     assert links, "the README shows how to open a chapter on Colab"
     assert all(repo == _repository() and (ROOT / path).is_file() for repo, _, path in links), links

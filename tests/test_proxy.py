@@ -6,8 +6,8 @@ resolving each link and Location against the public URL, the way a browser does.
 
 import pytest
 import requests
-from yarl import URL  # comes with jupyter-server-proxy (through aiohttp)
 from flask import Flask, redirect, url_for
+from yarl import URL  # comes with jupyter-server-proxy (through aiohttp)
 
 from tourapp import serve
 from tourapp.chapters import api, errors, path_params, static_files, templates
@@ -71,7 +71,15 @@ def apps(tmp_path_factory):
     ("chapter", "path", "links"),
     [
         # test that url_for's stylesheet and image carry the prefix, and the fixed path does not
-        ("static_files", "/", ['href="/user/ada/proxy/8888/static/style.css"', 'src="/user/ada/proxy/8888/static/sid.jpg"', 'src="/static/sid.jpg"']),
+        (
+            "static_files",
+            "/",
+            [
+                'href="/user/ada/proxy/8888/static/style.css"',
+                'src="/user/ada/proxy/8888/static/sid.jpg"',
+                'src="/static/sid.jpg"',
+            ],
+        ),
         ("templates", "/greet/Lucia/", ['href="/user/ada/proxy/8888/static/style.css"']),
         # test that the custom 404 page links its stylesheet under the prefix
         ("errors", "/nowhere", ['href="/user/ada/proxy/8888/static/style.css"']),
@@ -135,7 +143,10 @@ def test_an_https_hub_behind_a_tls_terminating_proxy(apps):
     assert f"https://127.0.0.1:{apps['path_params'].port}{PREFIX}/greet/Robert/" in body
     # test that the redirect stays relative, so the browser keeps https and the hub's host
     location = get(apps["path_params"], "/greet/Robert", **headers).headers["Location"]
-    assert urljoin(f"https://hub.example.org{PREFIX}/greet/Robert", location) == f"https://hub.example.org{PREFIX}/greet/Robert/"
+    assert (
+        urljoin(f"https://hub.example.org{PREFIX}/greet/Robert", location)
+        == f"https://hub.example.org{PREFIX}/greet/Robert/"
+    )
     # test that the pages' links are path-absolute, hence https on an https page
     assert 'href="/user/ada/proxy/8888/static/style.css"' in get(apps["errors"], "/nowhere", **headers).text
     # test that the scheme alone (no prefix) is honoured too

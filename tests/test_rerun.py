@@ -10,8 +10,8 @@ import copy
 import nbformat
 import pytest
 from nbclient import NotebookClient
-
 from support import kernel_manager, sanitize, sanitizers
+
 from tourapp.paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -46,8 +46,13 @@ def run_twice(path):
                 if cell.cell_type == "code":
                     client.execute_cell(cell, index)  # raises CellExecutionError on any error
             # a cell marked NBVAL_IGNORE_OUTPUT prints measured times: it must run, not repeat itself
-            passes.append([_outputs(c) if "NBVAL_IGNORE_OUTPUT" not in c.source else "measured"
-                           for c in cells if c.cell_type == "code"])
+            passes.append(
+                [
+                    _outputs(c) if "NBVAL_IGNORE_OUTPUT" not in c.source else "measured"
+                    for c in cells
+                    if c.cell_type == "code"
+                ]
+            )
     return passes
 
 

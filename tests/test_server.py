@@ -9,14 +9,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 import requests
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
+from support import kernel_manager, make_app, open_fds
 
 import tourapp
-from support import kernel_manager, make_app, open_fds
 from tourapp import serve, stop_all
 from tourapp.server import _STOP_TIMEOUT
 
@@ -156,16 +155,22 @@ def test_allow_lists_methods_in_one_order_in_every_python_process():
     seen = set()
     for seed in ("1", "2", "3", "random"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
+        )
         seen.add(out.stdout.strip())
     assert seen == {"GET, HEAD, OPTIONS, PATCH, POST, PUT"}
 
 
 def test_the_displayed_link_says_stopped_once_the_server_stops():
-    nb = new_notebook(cells=[
-        new_code_cell("from flask import Flask\nfrom tourapp import serve\napp = Flask('shown')\nserver = serve(app)\nserver"),
-        new_code_cell("server.stop()"),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "from flask import Flask\nfrom tourapp import serve\napp = Flask('shown')\nserver = serve(app)\nserver"
+            ),
+            new_code_cell("server.stop()"),
+        ]
+    )
     NotebookClient(nb, km=kernel_manager(), timeout=60).execute(cleanup_kc=True)
     [output] = nb.cells[0].outputs
     assert output.output_type == "display_data"  # not an execute_result: it can be updated

@@ -26,7 +26,7 @@ def with_pins(environment, pins):
         if re.match(r"^\s+- pip:\s*$", line):
             in_pip = True
         elif in_pip and line.startswith(PIN_INDENT):
-            if not re.match(r"[A-Za-z0-9]", line[len(PIN_INDENT):]):  # an option: -e ., -r, -c
+            if not re.match(r"[A-Za-z0-9]", line[len(PIN_INDENT) :]):  # an option: -e ., -r, -c
                 if not written:
                     out += [PIN_INDENT + pin for pin in pins]
                     written = True

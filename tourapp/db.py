@@ -40,7 +40,9 @@ def init_db():
         # add the script's rows through it.
         City.__table__.drop(db.engine, checkfirst=True)
         City.__table__.create(db.engine)
-        db.session.add_all(City(name=name.replace("''", "'"), population=int(population)) for name, population in _ROWS.findall(script))
+        db.session.add_all(
+            City(name=name.replace("''", "'"), population=int(population)) for name, population in _ROWS.findall(script)
+        )
         db.session.commit()
         return db.session.execute(db.select(db.func.count()).select_from(City)).scalar_one()
     # The script brings its own BEGIN … COMMIT, so it runs as written on the driver's own

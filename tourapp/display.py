@@ -19,7 +19,10 @@ _INLINE_IMAGES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
 _STYLESHEET = re.compile(r"""<link\b[^>]*?\brel\s*=\s*["']?stylesheet["']?[^>]*>""", re.IGNORECASE)
 _MARKUP = re.compile(r"<[a-zA-Z!]")  # a page worth rendering, not a bare sentence
-_BLOCK_TEXT = re.compile(r"<(?:p|h[1-6]|li|tr|pre|dt|dd|figcaption)\b[^>]*>(.*?)(?=<(?:/?(?:p|h[1-6]|li|tr|pre|ul|ol|table|div|main|body|dt|dd))\b|$)", re.IGNORECASE | re.DOTALL)
+_BLOCK_TEXT = re.compile(
+    r"<(?:p|h[1-6]|li|tr|pre|dt|dd|figcaption)\b[^>]*>(.*?)(?=<(?:/?(?:p|h[1-6]|li|tr|pre|ul|ol|table|div|main|body|dt|dd))\b|$)",
+    re.IGNORECASE | re.DOTALL,
+)
 _DATA_IMAGES = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']data:image/[a-z]+;base64,([A-Za-z0-9+/=]+)""", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref\s*=\s*(["'])([^"']*)\1""", re.IGNORECASE)
 _FOLD_AFTER = 25  # lines of show()'s text before the rest is folded away in a notebook

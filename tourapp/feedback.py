@@ -62,7 +62,11 @@ def _student_page(g, exporter):
     for exercise, passed, message in rows:
         status = g.results[exercise].status if exercise in g.results else "not done"
         title = g.results[exercise].title if exercise in g.results else _title(exercise)
-        name = f'<a href="#{quote(anchors[exercise], safe="=")}">{_e(exercise)}</a>' if exercise in anchors else _e(exercise)
+        name = (
+            f'<a href="#{quote(anchors[exercise], safe="=")}">{_e(exercise)}</a>'
+            if exercise in anchors
+            else _e(exercise)
+        )
         lines.append(
             f'<tr class="{_css(status)}"><td>{name}</td><td>{_e(title)}</td>'
             f"<td>{_mark(passed, status)}</td><td>{_e(message)}</td></tr>"
@@ -70,7 +74,9 @@ def _student_page(g, exporter):
     body = [
         f"<h1>{_e(g.student)}: {score}/{len(rows)}</h1>",
         f"<p>Chapter {_e(g.chapter or '?')}. {_e(g.problem) + '.' if g.problem else ''}</p>",
-        "<table><tr><th>exercise</th><th>title</th><th>result</th><th>message</th></tr>", *lines, "</table>",
+        "<table><tr><th>exercise</th><th>title</th><th>result</th><th>message</th></tr>",
+        *lines,
+        "</table>",
     ]
     if g.notebook is not None:
         notebook, _ = exporter.from_notebook_node(_tagged(g.notebook))
@@ -137,7 +143,9 @@ def _check_anchors(g):
 
 
 def _title(exercise):
-    found = [ex for ex in for_chapter(exercise.partition(".")[0]) if ex.id == exercise] if exercise[:2].isdigit() else []
+    found = (
+        [ex for ex in for_chapter(exercise.partition(".")[0]) if ex.id == exercise] if exercise[:2].isdigit() else []
+    )
     return found[0].title if found else ""
 
 
@@ -162,7 +170,7 @@ def _page(title, body):
     """Return a whole HTML page around ``body``."""
     code = HtmlFormatter().get_style_defs(".highlight")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>{_e(title)}</title><style>{_STYLE}{code}</style></head>\n<body>\n{body}\n</body></html>\n"
     )

@@ -17,8 +17,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .exercises import for_chapter
 from . import sandbox
+from .exercises import for_chapter
 from .feedback import write_feedback
 from .submissions import grade
 
@@ -51,7 +51,9 @@ def table(graded):
             cells = [marks[g.results[e].status] if e in g.results else "·" for e, _, _ in rows]
             totals.update(e for e, passed, _ in rows if passed)
             score = sum(passed for _, passed, _ in rows)
-            lines.append(f"{g.student:<{width}}  " + "  ".join(f"{c:^4}" for c in cells[: len(ids)]) + f"  {score}/{len(ids)}")
+            lines.append(
+                f"{g.student:<{width}}  " + "  ".join(f"{c:^4}" for c in cells[: len(ids)]) + f"  {score}/{len(ids)}"
+            )
         lines.append(f"{'passed by':<{width}}  " + "  ".join(f"{totals[i]:^4}" for i in ids) + f"  of {len(group)}")
         blocks.append(f"chapter {chapter}\n" + "\n".join(lines))
     return "\n\n".join(blocks) + "\n✓ passed  ✗ failed  · not done or not shown (see the CSV for why)"
@@ -86,25 +88,39 @@ def main(argv=None):
     parser.add_argument("--executed", type=Path, help="also save each executed notebook here, as feedback")
     parser.add_argument("--feedback", type=Path, help="write an HTML page per student and one for the class here")
     parser.add_argument(
-        "--no-sandbox", dest="sandboxed", action="store_false",
+        "--no-sandbox",
+        dest="sandboxed",
+        action="store_false",
         help="run the kernels without a sandbox, with your rights (where bubblewrap is missing)",
     )
     args = parser.parse_args(argv)
     # The first line says how the students' code runs, before any of it does.
     reason = sandbox.unavailable()
     if args.sandboxed and reason:
-        print(f"not sandboxed: {reason}.\nRefusing to run the students' code with your rights; "
-              "install bubblewrap, or pass --no-sandbox to run it anyway.", file=sys.stderr)
+        print(
+            f"not sandboxed: {reason}.\nRefusing to run the students' code with your rights; "
+            "install bubblewrap, or pass --no-sandbox to run it anyway.",
+            file=sys.stderr,
+        )
         return 2
     if args.sandboxed:
-        print("sandboxed: each kernel in a bubblewrap sandbox of its own (no network, no home, limits)", file=sys.stderr)
+        print(
+            "sandboxed: each kernel in a bubblewrap sandbox of its own (no network, no home, limits)", file=sys.stderr
+        )
     else:
-        print(f"not sandboxed (--no-sandbox): the students' code runs with your rights{f'; {reason}' if reason else ''}",
-              file=sys.stderr)
+        print(
+            f"not sandboxed (--no-sandbox): the students' code runs with your rights{f'; {reason}' if reason else ''}",
+            file=sys.stderr,
+        )
     try:
         graded = grade(
-            args.submissions, timeout=args.timeout, jobs=args.jobs, chapter=args.chapter,
-            executed=args.executed, progress=Progress(len(args.submissions)), sandboxed=args.sandboxed,
+            args.submissions,
+            timeout=args.timeout,
+            jobs=args.jobs,
+            chapter=args.chapter,
+            executed=args.executed,
+            progress=Progress(len(args.submissions)),
+            sandboxed=args.sandboxed,
         )
     except (KeyboardInterrupt, asyncio.CancelledError):  # the kernels are shut down on the way out
         print("\ninterrupted: no scores written", file=sys.stderr)

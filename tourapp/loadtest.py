@@ -45,8 +45,10 @@ class Measurement:
         return sorted(self.latencies)[int(len(self.latencies) * 0.99) - 1] * 1000
 
     def __str__(self):
-        return (f"{self.name:12} {self.per_second:6.0f} requests/s   p50 {self.p50_ms:6.1f} ms   "
-                f"p99 {self.p99_ms:6.1f} ms   errors {self.errors}")
+        return (
+            f"{self.name:12} {self.per_second:6.0f} requests/s   p50 {self.p50_ms:6.1f} ms   "
+            f"p99 {self.p99_ms:6.1f} ms   errors {self.errors}"
+        )
 
 
 def measure(name, url, *, threads=8, per_thread=50):
@@ -81,10 +83,15 @@ def measure(name, url, *, threads=8, per_thread=50):
 
 def chart(measurements, width=560):
     """Draw requests per second and median latency of each measurement as two groups of bars (SVG)."""
-    rows = [("requests per second", lambda m: m.per_second, "{:.0f}/s"), ("median latency", lambda m: m.p50_ms, "{:.1f} ms")]
+    rows = [
+        ("requests per second", lambda m: m.per_second, "{:.0f}/s"),
+        ("median latency", lambda m: m.p50_ms, "{:.1f} ms"),
+    ]
     bar, gap, label = 18, 6, 110
     height = 30 + len(rows) * (len(measurements) * (bar + gap) + 34)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">'
+    ]
     colours = ["#9e9e9e", "#1f77b4", "#2ca02c", "#d62728"]
     y = 20
     for title, value, fmt in rows:
@@ -94,7 +101,9 @@ def chart(measurements, width=560):
         for i, m in enumerate(measurements):
             length = (width - label - 70) * value(m) / largest
             parts.append(f'<text x="0" y="{y + 13}">{escape(m.name)}</text>')
-            parts.append(f'<rect x="{label}" y="{y}" width="{length:.1f}" height="{bar}" fill="{colours[i % len(colours)]}"/>')
+            parts.append(
+                f'<rect x="{label}" y="{y}" width="{length:.1f}" height="{bar}" fill="{colours[i % len(colours)]}"/>'
+            )
             parts.append(f'<text x="{label + length + 4:.1f}" y="{y + 13}">{fmt.format(value(m))}</text>')
             y += bar + gap
         y += 24

@@ -58,8 +58,20 @@ class Cluster:
         """Start the server (again) on the same folder and port, wait until it answers; return self."""
         # Started as a child (not daemonised by pg_ctl) and told to stop when this process dies: a
         # kernel that is killed before its clean-up cell leaves no database server behind.
-        command = _command("postgres", "-D", self.folder / "data", "-h", "127.0.0.1", "-p", self.port,
-                           "-k", self.folder, "-c", "fsync=off", on_orphan="INT")  # fsync off: throw-away data
+        command = _command(
+            "postgres",
+            "-D",
+            self.folder / "data",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            self.port,
+            "-k",
+            self.folder,
+            "-c",
+            "fsync=off",
+            on_orphan="INT",
+        )  # fsync off: throw-away data
         with open(self.folder / "log", "ab") as log:
             self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         self.running = True
@@ -99,7 +111,9 @@ def start(folder=None):
     :raise RuntimeError: PostgreSQL is not installed, or did not start (the message says why).
     """
     if not available():
-        raise RuntimeError("PostgreSQL is not installed here (no initdb): apt-get install postgresql, brew install postgresql")
+        raise RuntimeError(
+            "PostgreSQL is not installed here (no initdb): apt-get install postgresql, brew install postgresql"
+        )
     folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="tour-pg-"))
     folder.mkdir(parents=True, exist_ok=True)
     _own(folder)
@@ -125,7 +139,9 @@ def _template():
         TEMPLATES.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="initdb-", dir=TEMPLATES))  # then renamed: racing processes are fine
         _own(scratch)
-        _run("initdb", "-D", scratch / "data", "-A", "trust", "-U", _USER, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        _run(
+            "initdb", "-D", scratch / "data", "-A", "trust", "-U", _USER, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"
+        )
         try:
             (scratch / "data").rename(template)
         except OSError:  # another process made it first
@@ -174,7 +190,9 @@ def _wait_until_ready(cluster, timeout=60):
             cluster.running = False
             raise RuntimeError(f"postgres exited: {(cluster.folder / 'log').read_text(errors='replace').strip()}")
         try:
-            psycopg.connect(host="127.0.0.1", port=cluster.port, user=_USER, dbname="postgres", connect_timeout=2).close()
+            psycopg.connect(
+                host="127.0.0.1", port=cluster.port, user=_USER, dbname="postgres", connect_timeout=2
+            ).close()
             return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
@@ -184,7 +202,9 @@ def _wait_until_ready(cluster, timeout=60):
 
 def _run(program, *args):
     """Run one of PostgreSQL's programs (as the postgres user when we are root); raise with its output if it fails."""
-    done = subprocess.run(_command(program, *args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        _command(program, *args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
     if done.returncode:
         raise RuntimeError(f"{program} failed: {(done.stderr or done.stdout).strip()}")
 

@@ -42,8 +42,13 @@ class ServerProcess:
             argv = [guard, "--pdeathsig=TERM", "--", *argv]
         # start_new_session: the server and all its workers form one process group, stopped together
         self._process = subprocess.Popen(
-            argv, cwd=ROOT, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.pid = self._process.pid
 
@@ -137,8 +142,17 @@ def gunicorn(factory, *, workers=2, env=None, ready_path="/"):
     """Serve ``factory`` (``"package.module:create_app"``) with gunicorn: ``workers`` processes (Linux, macOS)."""
     port = free_port()
     # gunicorn calls the factory itself when the string ends in (): 'module:create_app()'
-    argv = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-            "--no-control-socket", f"{factory}()"]  # no control socket: it would live in ~/.gunicorn
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+        f"{factory}()",
+    ]  # no control socket: it would live in ~/.gunicorn
     return start("gunicorn", argv, port=port, env=env, ready_path=ready_path)
 
 
@@ -154,4 +168,3 @@ def stop_all():
     """Stop every server process this process started."""
     for server in list(_running.values()):
         server.stop()
-

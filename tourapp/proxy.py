@@ -83,7 +83,7 @@ def _relative_location(location, prefix, environ):
             return urlunsplit(("", "", target.path or "/", target.query, target.fragment))
         return location
     here = _request_path(environ)
-    path = _relative_path(here, target.path[len(prefix):] or "/")
+    path = _relative_path(here, target.path[len(prefix) :] or "/")
     return urlunsplit(("", "", path, target.query, target.fragment))
 
 

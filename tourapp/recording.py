@@ -90,7 +90,12 @@ def _joined_streams(outputs):
     """
     joined = []
     for output in outputs:
-        if output.output_type == "stream" and joined and joined[-1].output_type == "stream" and joined[-1].name == output.name:
+        if (
+            output.output_type == "stream"
+            and joined
+            and joined[-1].output_type == "stream"
+            and joined[-1].name == output.name
+        ):
             joined[-1].text += output.text
         else:
             joined.append(output)

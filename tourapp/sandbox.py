@@ -54,8 +54,15 @@ class Limits:
     def prlimit(self):
         """Return the ``prlimit`` command line that applies these limits, up to its ``--``."""
         return [
-            "prlimit", f"--data={self.memory}", f"--as={self.address_space}", f"--nproc={self.processes}", f"--cpu={self.cpu}",
-            f"--fsize={self.file_size}", f"--nofile={self.open_files}", "--core=0", "--",
+            "prlimit",
+            f"--data={self.memory}",
+            f"--as={self.address_space}",
+            f"--nproc={self.processes}",
+            f"--cpu={self.cpu}",
+            f"--fsize={self.file_size}",
+            f"--nofile={self.open_files}",
+            "--core=0",
+            "--",
         ]
 
 
@@ -70,7 +77,9 @@ def unavailable():
         return "prlimit (util-linux) is not installed"
     probe = subprocess.run(
         ["bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "true"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     if probe.returncode:
         return f"bwrap cannot create a sandbox here ({probe.stderr.strip() or f'exit status {probe.returncode}'})"
@@ -123,8 +132,14 @@ def wrap(argv, work, limits=Limits(), uid=None):
     args += ["--", *limits.prlimit()]
     if uid is not None:
         args += [
-            "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
         ]
     return args + list(argv)
 
@@ -148,8 +163,13 @@ def _environment(work):
     """Return the kernel's whole environment: nothing of the grader's (tokens, hub variables)."""
     path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
     return {
-        "PATH": path, "HOME": work, "TMPDIR": work, "USER": "student", "LANG": "C.UTF-8",
-        "JUPYTER_PLATFORM_DIRS": "1", "PYTHONNOUSERSITE": "1",
+        "PATH": path,
+        "HOME": work,
+        "TMPDIR": work,
+        "USER": "student",
+        "LANG": "C.UTF-8",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONNOUSERSITE": "1",
         # Fewer malloc arenas: less address space per thread, so the memory limit measures use.
         "MALLOC_ARENA_MAX": "2",
     }

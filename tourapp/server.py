@@ -50,7 +50,11 @@ class Server:
         listener = _listen(port)
         try:
             self._httpd = make_server(
-                "127.0.0.1", 0, _sorted_allow(behind_proxy(app)), threaded=True, request_handler=_QuietHandler,
+                "127.0.0.1",
+                0,
+                _sorted_allow(behind_proxy(app)),
+                threaded=True,
+                request_handler=_QuietHandler,
                 fd=listener.fileno(),
             )
         finally:
@@ -212,7 +216,7 @@ def _abandon(thread):
 
 def _listen(port):
     """Return a socket listening on 127.0.0.1 at ``port`` if it is free, else at a port the OS picks."""
-    for candidate in ([port, 0] if port else [0]):
+    for candidate in [port, 0] if port else [0]:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         # The old server of a re-run cell has just closed this port: it may be taken again at once.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

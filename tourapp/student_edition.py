@@ -156,7 +156,10 @@ def uncommitted(paths):
     try:
         status = subprocess.run(
             ["git", "status", "--porcelain", "--", *map(str, paths)],
-            cwd=paths[0].parent, capture_output=True, text=True, timeout=60,
+            cwd=paths[0].parent,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     except FileNotFoundError:  # no git on this machine
         return None
@@ -182,7 +185,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tourapp.student_edition", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="source notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="folder to write to")
-    parser.add_argument("--allow-dirty", action="store_true", help="go on although the notebooks have uncommitted changes")
+    parser.add_argument(
+        "--allow-dirty", action="store_true", help="go on although the notebooks have uncommitted changes"
+    )
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     # The whole folder by default, so that a notebook added or deleted there counts too.

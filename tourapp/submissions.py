@@ -26,8 +26,8 @@ from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbformat.v4 import new_output
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
 
 from . import sandbox
 from .exercises import CHECK_CELL, MIMETYPE, Result, for_chapter, results_in
@@ -170,13 +170,20 @@ async def _execute(nb, timeout, limits=None):
     folder = sandbox.folder() if limits else tempfile.mkdtemp(prefix="tourapp-grade-")
     try:
         if limits:
-            km = sandbox.SandboxedKernelManager(folder, limits, kernel_name="python3", kernel_spec_manager=_ThisPython())
+            km = sandbox.SandboxedKernelManager(
+                folder, limits, kernel_name="python3", kernel_spec_manager=_ThisPython()
+            )
         else:
             km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
         _KERNELS.add(km)
         client = _Client(
-            nb, km=km, allow_errors=True, timeout_func=remaining, shutdown_kernel="immediate",
-            on_cell_execute=on_cell_execute, resources={"metadata": {"path": folder}},
+            nb,
+            km=km,
+            allow_errors=True,
+            timeout_func=remaining,
+            shutdown_kernel="immediate",
+            on_cell_execute=on_cell_execute,
+            resources={"metadata": {"path": folder}},
         )
         try:
             # A backstop over nbclient's per-cell limit, for a kernel that never starts or answers.
@@ -208,7 +215,9 @@ class _Client(NotebookClient):
         content = msg["content"]
         data = content.get("data") or {}
         # Counted without serialising: an output may be a hundred megabytes.
-        size = len(content.get("text", "")) + len(content.get("evalue", "")) + sum(map(len, content.get("traceback", [])))
+        size = (
+            len(content.get("text", "")) + len(content.get("evalue", "")) + sum(map(len, content.get("traceback", [])))
+        )
         size += sum(len(value) if isinstance(value, str) else len(json.dumps(value)) for value in data.values())
         if MIMETYPE in data and size < 10_000 or msg["msg_type"] == "error" and size < 100_000:
             return super().output(outs, msg, display_id, cell_index)

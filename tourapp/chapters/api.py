@@ -49,7 +49,10 @@ def list_cities():
     page = db.paginate(query, page=whole_number("page", 1, 10**6, default=1), per_page=per_page, error_out=False)
     return {
         "cities": [city.serialize() for city in page.items],
-        "page": page.page, "per_page": per_page, "pages": page.pages, "total": page.total,
+        "page": page.page,
+        "per_page": per_page,
+        "pages": page.pages,
+        "total": page.total,
         "prev": url_for("api.list_cities", page=page.prev_num, per_page=per_page) if page.has_prev else None,
         "next": url_for("api.list_cities", page=page.next_num, per_page=per_page) if page.has_next else None,
     }

@@ -49,10 +49,14 @@ def database_url(url):
         raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}. Use {ACCEPTED}.") from None
     if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         fixed = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        raise ConfigError(f"DATABASE_URL starts with {parsed.drivername}://, which SQLAlchemy cannot load with psycopg 3. "
-                          f"Use {ACCEPTED}; here: {make_url(fixed).render_as_string()}")
+        raise ConfigError(
+            f"DATABASE_URL starts with {parsed.drivername}://, which SQLAlchemy cannot load with psycopg 3. "
+            f"Use {ACCEPTED}; here: {make_url(fixed).render_as_string()}"
+        )
     if parsed.drivername not in ("postgresql+psycopg", "sqlite"):
-        raise ConfigError(f"DATABASE_URL names the database {parsed.drivername!r}, which this app does not use. Use {ACCEPTED}.")
+        raise ConfigError(
+            f"DATABASE_URL names the database {parsed.drivername!r}, which this app does not use. Use {ACCEPTED}."
+        )
     return url
 
 
@@ -93,8 +97,10 @@ def create_app(test_config=None):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     _log_like_the_server(app)
     if missing_key:
-        app.logger.warning("SECRET_KEY is not set: a random one signs sessions, so they end at a restart "
-                           "and do not work across workers")
+        app.logger.warning(
+            "SECRET_KEY is not set: a random one signs sessions, so they end at a restart "
+            "and do not work across workers"
+        )
     app.register_error_handler(OperationalError, database_unavailable)
     app.add_url_rule("/request-info", view_func=request_info)
     app.add_url_rule("/visits", view_func=visits)
@@ -113,8 +119,12 @@ def database_unavailable(error):
 
 def request_info():
     """Describe the request as the app sees it, after ProxyFix: client address, scheme, host, root URL."""
-    return {"remote_addr": request.remote_addr, "scheme": request.scheme, "host": request.host,
-            "url_root": request.url_root}
+    return {
+        "remote_addr": request.remote_addr,
+        "scheme": request.scheme,
+        "host": request.host,
+        "url_root": request.url_root,
+    }
 
 
 def visits():
@@ -162,7 +172,6 @@ def migrations_app(country=False):
     app = create_app()
     Migrate(app, _Schema(country), compare_type=True)
     return app
-
 
 
 app = create_app()

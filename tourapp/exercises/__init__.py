@@ -10,4 +10,15 @@ from .checking import check, run
 from .registry import CHECK_CELL, Exercise, exercise, for_chapter, get
 from .results import MIMETYPE, Result, results_in
 
-__all__ = ["CHECK_CELL", "MIMETYPE", "Exercise", "Result", "check", "exercise", "for_chapter", "get", "results_in", "run"]
+__all__ = [
+    "CHECK_CELL",
+    "MIMETYPE",
+    "Exercise",
+    "Result",
+    "check",
+    "exercise",
+    "for_chapter",
+    "get",
+    "results_in",
+    "run",
+]

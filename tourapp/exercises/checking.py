@@ -47,7 +47,12 @@ def run(exercise_id, app=_MISSING):
         chapter = for_chapter(exercise_id.partition(".")[0]) if exercise_id[:2].isdigit() else []
         known = ", ".join(ex.id for ex in chapter) or "none"
         broken = "".join(f" Could not load {name}: {why}." for name, why in BROKEN.items())
-        return Result(exercise_id, "unknown exercise", "failed", f"there is no exercise {exercise_id} (this chapter has: {known}).{broken}")
+        return Result(
+            exercise_id,
+            "unknown exercise",
+            "failed",
+            f"there is no exercise {exercise_id} (this chapter has: {known}).{broken}",
+        )
     try:
         if exercise.kind == "test":  # the learner wrote a test: the check runs it, no server needed
             exercise.check(_test_function(exercise, app))
@@ -83,7 +88,9 @@ def _build(exercise, obj):
     try:
         app = obj()
     except NotImplementedError as exc:
-        raise NotDone(f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code.") from None
+        raise NotDone(
+            f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code."
+        ) from None
     except Exception as exc:
         raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
     if not isinstance(app, Flask):
@@ -94,7 +101,9 @@ def _build(exercise, obj):
 def _test_function(exercise, obj):
     """Return the learner's test function, or raise NotDone or Miss when there is none to run."""
     if obj is _MISSING:
-        raise NotDone(f"`{exercise.name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+        raise NotDone(
+            f"`{exercise.name}` is not defined: write it in the exercise cell above, run that cell, then this one."
+        )
     if not callable(obj):
         raise Miss(f"`{exercise.name}` is {_kind(obj)}, expected a test function.")
     return obj

@@ -18,8 +18,12 @@ FRESH = 'build the app on a database of its own: {}.create_app({{"SQLALCHEMY_DAT
 BOUND = "never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name)"
 
 
-@exercise("10.1", "The biggest city", name="biggest_app",
-          goal="GET /cities/biggest answers the most populous city, read from the database on every request.")
+@exercise(
+    "10.1",
+    "The biggest city",
+    name="biggest_app",
+    goal="GET /cities/biggest answers the most populous city, read from the database on every request.",
+)
 def biggest(probe):
     """Check that GET /cities/biggest answers New York, and Tokyo once Tokyo is added."""
     expect_fresh(probe)
@@ -29,13 +33,19 @@ def biggest(probe):
     _add(probe, TOKYO)
     response = probe.get("/cities/biggest")
     expect_status(response, 200)
-    hint = ("after Tokyo was added to the database, the answer should change: ask the database in each "
-            "request instead of remembering New York")
+    hint = (
+        "after Tokyo was added to the database, the answer should change: ask the database in each "
+        "request instead of remembering New York"
+    )
     expect_json(response, {"id": 9, **TOKYO}, hint)
 
 
-@exercise("10.2", "A city by name", name="by_name_app",
-          goal="GET /cities/by-name/<name> answers the city of that name, or a JSON 404 that says none is called so.")
+@exercise(
+    "10.2",
+    "A city by name",
+    name="by_name_app",
+    goal="GET /cities/by-name/<name> answers the city of that name, or a JSON 404 that says none is called so.",
+)
 def by_name(probe):
     """Check that GET /cities/by-name/<name> finds cities by name, quotes included, and answers a 404 for none."""
     expect_fresh(probe)
@@ -46,11 +56,17 @@ def by_name(probe):
     try:
         response = probe.get("/cities/by-name/Atlantis")
     except Miss as miss:
-        raise _with_hint(miss, "'NoneType'", "when no city has the name, stop with abort(404, description=…) "
-                         "or db.first_or_404(…, description=…)") from None
+        raise _with_hint(
+            miss,
+            "'NoneType'",
+            "when no city has the name, stop with abort(404, description=…) or db.first_or_404(…, description=…)",
+        ) from None
     expect_status(response, 404, "when no city has the name, stop with abort(404, description=…)")
-    expect_json(response, {"code": 404, "description": "no city is called Atlantis", "name": "Not Found"},
-                 "the app's error handler writes the JSON from the description: description=f\"no city is called {name}\"")
+    expect_json(
+        response,
+        {"code": 404, "description": "no city is called Atlantis", "name": "Not Found"},
+        'the app\'s error handler writes the JSON from the description: description=f"no city is called {name}"',
+    )
     city = _add(probe, {"name": "O'Fallon", "population": 29000})
     try:
         response = probe.get("/cities/by-name/O'Fallon")
@@ -66,15 +82,25 @@ def expect_fresh(probe, chapter="cities"):
     with probe.app.app_context():
         url = db.engine.url
     database = url.database or ""
-    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and Path(database).resolve().is_relative_to(ROOT):
-        raise Miss(f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, "
-                   "and the check would write to it.", fresh)
+    if (
+        url.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and Path(database).resolve().is_relative_to(ROOT)
+    ):
+        raise Miss(
+            f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, "
+            "and the check would write to it.",
+            fresh,
+        )
     response = probe.get("/cities")
     expect_status(response, 200)
     ids = [city.get("id") for city in response.json().get("cities", [])]
     if ids != list(range(1, 9)):
-        raise Miss(f"the app's database holds cities with the ids {ids}, expected the tutorial's eight, 1 to 8: "
-                   "an earlier run changed it.", f"{fresh}, a new one for every app")
+        raise Miss(
+            f"the app's database holds cities with the ids {ids}, expected the tutorial's eight, 1 to 8: "
+            "an earlier run changed it.",
+            f"{fresh}, a new one for every app",
+        )
 
 
 def _add(probe, city):
@@ -94,7 +120,7 @@ def _biggest_hint(response):
     if isinstance(got, list):
         return "answer one city, not a list: .scalars().first() (or .limit(1)) and then city.serialize()"
     if isinstance(got, dict) and "cities" in got:
-        return "answer the city itself, {\"id\": …, \"name\": …, \"population\": …}, not wrapped in \"cities\""
+        return 'answer the city itself, {"id": …, "name": …, "population": …}, not wrapped in "cities"'
     return "order the cities by City.population.desc() and answer the first, city.serialize()"
 
 

@@ -11,8 +11,12 @@ MISSING_ID = 9
 ABORT = "call abort(404, description=…) and let the app's error handlers answer, as /users/<name> does"
 
 
-@exercise("09.1", "Stop with abort()", name="movie_app",
-          goal="GET /movies/<id> answers the title, or a 404 through abort(): the page for browsers, JSON for programs.")
+@exercise(
+    "09.1",
+    "Stop with abort()",
+    name="movie_app",
+    goal="GET /movies/<id> answers the title, or a 404 through abort(): the page for browsers, JSON for programs.",
+)
 def movie(probe):
     """Check that GET /movies/<id> answers a title, and aborts with a described 404 for an unknown id."""
     response = probe.get("/movies/2")
@@ -23,7 +27,7 @@ def movie(probe):
     expect_status(response, 404, "for an id that is not in MOVIES, " + ABORT)
     got = json_body(response)
     if isinstance(got, dict) and set(got) == {"code", "name", "description"} and got["description"] != description:
-        hint = f'give abort() the sentence to send: abort(404, description=f"There is no movie with id {{movie_id}}.")'
+        hint = 'give abort() the sentence to send: abort(404, description=f"There is no movie with id {movie_id}.")'
     elif got is not None and set(got) != {"code", "name", "description"}:
         hint = "the JSON was written by the view, not by the app's handlers: " + ABORT
     else:
@@ -36,14 +40,20 @@ def movie(probe):
         raise Miss(f"GET /movies/{MISSING_ID} for a browser answered a page without '404 - page not found'.", ABORT)
 
 
-@exercise("09.2", "A page for errors in the code", name="oops_app",
-          goal="GET /boom answers 500 with a page of its own, framed by base.html, or JSON for programs.")
+@exercise(
+    "09.2",
+    "A page for errors in the code",
+    name="oops_app",
+    goal="GET /boom answers 500 with a page of its own, framed by base.html, or JSON for programs.",
+)
 def oops(probe):
     """Check that an error in a view gets the app's own 500 page, and JSON for JSON clients."""
     response = probe.request("GET", "/boom", explain_errors=False)
     if response.status_code == 200:
-        raise Miss("GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR.",
-                   "the handler must still say what happened: return the page and 500, as page_not_found returns 404")
+        raise Miss(
+            "GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR.",
+            "the handler must still say what happened: return the page and 500, as page_not_found returns 404",
+        )
     expect_status(response, 500)
     expect_mimetype(response, "text/html")
     if "<title>500 error · Flask Tour</title>" not in response.text:
@@ -53,8 +63,12 @@ def oops(probe):
             hint = 'render a template that extends "base.html", with 500 error in its title block'
         raise Miss("GET /boom answered a page without the title '500 error · Flask Tour'.", hint)
     if "500 - something went wrong" not in response.text:
-        raise Miss("GET /boom answered a page without '500 - something went wrong'.", "put that sentence in the content block")
+        raise Miss(
+            "GET /boom answered a page without '500 - something went wrong'.", "put that sentence in the content block"
+        )
     response = probe.request("GET", "/boom", headers=JSON, explain_errors=False)
     expect_status(response, 500)
     expected = {"code": 500, "name": "Internal Server Error", "description": InternalServerError.description}
-    expect_json(response, expected, "for a client that asks for JSON, answer errors.json_error(error), as page_not_found does")
+    expect_json(
+        response, expected, "for a client that asks for JSON, answer errors.json_error(error), as page_not_found does"
+    )

@@ -17,8 +17,18 @@ import requests
 from flask import got_request_exception
 
 __all__ = [
-    "Miss", "NotDone", "Probe", "describe", "expect_header", "expect_json", "expect_mimetype", "expect_status",
-    "expect_text", "hinted", "json_body", "where",
+    "Miss",
+    "NotDone",
+    "Probe",
+    "describe",
+    "expect_header",
+    "expect_json",
+    "expect_mimetype",
+    "expect_status",
+    "expect_text",
+    "hinted",
+    "json_body",
+    "where",
 ]
 
 _TIMEOUT = 5  # seconds a view may take to answer before the check gives up on it
@@ -143,7 +153,9 @@ def expect_json(response, value, hint=None):
     """
     type_hint = hint
     if type_hint is None and response.text.lstrip().startswith(("{", "[")):
-        type_hint = "the body looks like a dict turned into a string: return the dict itself, and Flask sends it as JSON"
+        type_hint = (
+            "the body looks like a dict turned into a string: return the dict itself, and Flask sends it as JSON"
+        )
     expect_mimetype(response, "application/json", type_hint)
     try:
         got = response.json()
@@ -153,7 +165,11 @@ def expect_json(response, value, hint=None):
         return
     details = []
     if isinstance(got, dict) and isinstance(value, dict):
-        details += [f"{key!r} should be {value[key]!r}, not {got[key]!r}" for key in value if key in got and got[key] != value[key]]
+        details += [
+            f"{key!r} should be {value[key]!r}, not {got[key]!r}"
+            for key in value
+            if key in got and got[key] != value[key]
+        ]
         missing = [repr(key) for key in value if key not in got]
         extra = [repr(key) for key in got if key not in value]
         details += [f"missing {', '.join(missing)}"] if missing else []

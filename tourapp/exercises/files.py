@@ -19,10 +19,19 @@ def photo(probe):
     response = probe.get("/photo")
     expect_status(response, 200)
     _expect_file(response, "static/sid.jpg")
-    expect_mimetype(response, "image/jpeg", "send_file guesses the type from the file name; a mimetype= that says otherwise is wrong")
+    expect_mimetype(
+        response,
+        "image/jpeg",
+        "send_file guesses the type from the file name; a mimetype= that says otherwise is wrong",
+    )
 
 
-@exercise("05.2", "A named download", name="photo_download_app", goal="GET /photo/download sends static/sid.jpg as an attachment named flask-tour.jpg.")
+@exercise(
+    "05.2",
+    "A named download",
+    name="photo_download_app",
+    goal="GET /photo/download sends static/sid.jpg as an attachment named flask-tour.jpg.",
+)
 def photo_download(probe):
     """Check that GET /photo/download sends the JPEG as a download with the name flask-tour.jpg."""
     with hinted("Flask 2.2 removed attachment_filename=; its name is download_name= now"):
@@ -37,11 +46,22 @@ def photo_download(probe):
     expect_mimetype(response, "image/jpeg")
 
 
-@exercise("05.3", "Notes by name", name="notes_app", goal="GET /notes/tea.txt sends static/files/notes/tea.txt; a missing name and a name with .. get a 404.")
+@exercise(
+    "05.3",
+    "Notes by name",
+    name="notes_app",
+    goal="GET /notes/tea.txt sends static/files/notes/tea.txt; a missing name and a name with .. get a 404.",
+)
 def notes(probe):
     """Check that GET /notes/<path:name> sends files of static/files/notes, and nothing else."""
     response = probe.get("/notes/tea.txt")
-    expect_status(response, 200, "either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder than static/files/notes" if response.status_code == 404 else None)
+    expect_status(
+        response,
+        200,
+        "either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder than static/files/notes"
+        if response.status_code == 404
+        else None,
+    )
     _expect_file(response, "static/files/notes/tea.txt")
     safe = "send_from_directory(folder, name) answers 404 for a name that is not in the folder, or that would leave it"
     # requests removes a literal /../ from a URL, but sends %2e%2e as .., decoded after that step.

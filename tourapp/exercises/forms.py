@@ -17,63 +17,111 @@ _FLASH = re.compile(r"""<p class=["']flash["']>(.*?)</p>""", re.DOTALL)
 _HIDDEN_TOKEN = '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}"> inside the <form>'
 
 
-@exercise("12.1", "Applause", name="applause_app",
-          goal="POST /applause redirects to the guestbook, which says 'Thanks for the applause!' once.")
+@exercise(
+    "12.1",
+    "Applause",
+    name="applause_app",
+    goal="POST /applause redirects to the guestbook, which says 'Thanks for the applause!' once.",
+)
 def applause(probe):
     """Check POST → redirect → GET with a flashed message, and that GET /applause changes nothing."""
     token = _token(probe, "/guestbook")
     response = probe.post("/applause", data={"csrf_token": token})
-    _expect_redirect(response, "/guestbook", "after a POST, answer return redirect(url_for(\"guestbook\"))")
-    _expect_flashes(probe.get("/guestbook"), ["Thanks for the applause!"],
-                    "call flash(\"Thanks for the applause!\") before you return the redirect")
-    _expect_flashes(probe.get("/guestbook"), [], "a flashed message shows once: let get_flashed_messages() in the page take it")
+    _expect_redirect(response, "/guestbook", 'after a POST, answer return redirect(url_for("guestbook"))')
+    _expect_flashes(
+        probe.get("/guestbook"),
+        ["Thanks for the applause!"],
+        'call flash("Thanks for the applause!") before you return the redirect',
+    )
+    _expect_flashes(
+        probe.get("/guestbook"), [], "a flashed message shows once: let get_flashed_messages() in the page take it"
+    )
     response = probe.get("/applause")
     expect_status(response, 405, "applause changes what the next page shows, so only a POST may do it: use @app.post")
 
 
-@exercise("12.2", "Subscribe", name="subscribe_app",
-          goal="GET /subscribe shows a form; a bad address comes back with a 400, the error and the typed value; a good one redirects with a flash.")
+@exercise(
+    "12.2",
+    "Subscribe",
+    name="subscribe_app",
+    goal="GET /subscribe shows a form; a bad address comes back with a 400, the error and the typed value; a good one redirects with a flash.",
+)
 def subscribe(probe):
     """Check a form that validates its one field, keeps what was typed (escaped), and redirects when it is right."""
     token = _token(probe, "/subscribe")
     for typed in ("ann.example.org", "<b>ann</b>", "a" * 95 + "@x.org"):
         response = probe.post("/subscribe", data={"csrf_token": token, "email": typed})
-        expect_status(response, 400, "when the address is wrong, render the form again and return it with 400: return page, 400")
+        expect_status(
+            response, 400, "when the address is wrong, render the form again and return it with 400: return page, 400"
+        )
         expect_mimetype(response, "text/html")
         if "Please give an e-mail address." not in response.text:
-            raise Miss(f"POST /subscribe with the address {typed!r} answered a page without 'Please give an e-mail address.'.",
-                       "put the error message on the page next to the field")
+            raise Miss(
+                f"POST /subscribe with the address {typed!r} answered a page without 'Please give an e-mail address.'.",
+                "put the error message on the page next to the field",
+            )
         kept = _field_values(response.text).get("email")
         if kept != typed:
-            hint = ("fill the field with what was typed: value=\"{{ email }}\", where the view passes "
-                    "email=request.form.get(\"email\", \"\")")
-            raise Miss(f"POST /subscribe with {typed!r} showed the field with the value {kept!r}, expected what was typed.", hint)
+            hint = (
+                'fill the field with what was typed: value="{{ email }}", where the view passes '
+                'email=request.form.get("email", "")'
+            )
+            raise Miss(
+                f"POST /subscribe with {typed!r} showed the field with the value {kept!r}, expected what was typed.",
+                hint,
+            )
         if "<b>ann" in response.text:
-            raise Miss("the markup in the typed address reached the page unescaped.",
-                       "let Jinja fill in the value as {{ email }}, never with |safe")
+            raise Miss(
+                "the markup in the typed address reached the page unescaped.",
+                "let Jinja fill in the value as {{ email }}, never with |safe",
+            )
     response = probe.post("/subscribe", data={"csrf_token": token, "email": "ann@example.org"})
-    _expect_redirect(response, "/guestbook", "when the address is right, flash a message and return redirect(url_for(\"guestbook\"))")
-    _expect_flashes(probe.get("/guestbook"), ["Subscribed: ann@example.org"], "call flash(f\"Subscribed: {email}\") before the redirect")
+    _expect_redirect(
+        response, "/guestbook", 'when the address is right, flash a message and return redirect(url_for("guestbook"))'
+    )
+    _expect_flashes(
+        probe.get("/guestbook"),
+        ["Subscribed: ann@example.org"],
+        'call flash(f"Subscribed: {email}") before the redirect',
+    )
 
 
-@exercise("12.3", "Visits", name="visits_app",
-          goal="GET /visits answers 'Visit number 1', 2, 3 … per visitor, counted in the signed session.")
+@exercise(
+    "12.3",
+    "Visits",
+    name="visits_app",
+    goal="GET /visits answers 'Visit number 1', 2, 3 … per visitor, counted in the signed session.",
+)
 def visits(probe):
     """Check a counter kept in the session: per visitor, and not something a visitor can set."""
     for n in (1, 2, 3):
         response = probe.get("/visits")
         expect_status(response, 200)
-        expect_text(response, f"Visit number {n}", "keep the count in the session: session[\"visits\"] = session.get(\"visits\", 0) + 1"
-                    if n > 1 else None)
+        expect_text(
+            response,
+            f"Visit number {n}",
+            'keep the count in the session: session["visits"] = session.get("visits", 0) + 1' if n > 1 else None,
+        )
     cookie = probe._session.cookies.get("session")
     if cookie is None:
-        raise Miss("GET /visits set no session cookie.", "count in flask's session, which the app sends as the cookie named session")
+        raise Miss(
+            "GET /visits set no session cookie.",
+            "count in flask's session, which the app sends as the cookie named session",
+        )
     # A new visitor, then one who edits the cookie (claims 41 visits): both start at 1.
     response = requests.get(probe.url + "/visits", timeout=5)
-    expect_text(response, "Visit number 1", "a new visitor has a session of their own: keep the count in session, not in a global")
-    forged = base64.urlsafe_b64encode(b'{"visits":41}').rstrip(b"=").decode() + "." + cookie.lstrip(".").split(".", 1)[1]
+    expect_text(
+        response,
+        "Visit number 1",
+        "a new visitor has a session of their own: keep the count in session, not in a global",
+    )
+    forged = (
+        base64.urlsafe_b64encode(b'{"visits":41}').rstrip(b"=").decode() + "." + cookie.lstrip(".").split(".", 1)[1]
+    )
     response = requests.get(probe.url + "/visits", cookies={"session": forged, "visits": "41"}, timeout=5)
-    expect_text(response, "Visit number 1", "a count the visitor can change is no count: keep it in session, which Flask signs")
+    expect_text(
+        response, "Visit number 1", "a count the visitor can change is no count: keep it in session, which Flask signs"
+    )
 
 
 def _token(probe, path):
@@ -93,7 +141,10 @@ def _expect_redirect(response, path, hint):
         expect_status(response, 302, hint)
     location = response.headers.get("Location", "")
     if urlsplit(location).path != path:
-        raise Miss(f"{response.request.method} {response.request.path_url} redirected to {location or 'nowhere'}, expected {path}.", hint)
+        raise Miss(
+            f"{response.request.method} {response.request.path_url} redirected to {location or 'nowhere'}, expected {path}.",
+            hint,
+        )
 
 
 def _expect_flashes(response, messages, hint):

@@ -20,7 +20,12 @@ def teapot(probe):
     expect_text(response, "I'm a teapot")
 
 
-@exercise("01.3", "About, in JSON", name="about_app", goal='GET /about answers {"chapter": 1, "title": "Hello, Flask"} as JSON.')
+@exercise(
+    "01.3",
+    "About, in JSON",
+    name="about_app",
+    goal='GET /about answers {"chapter": 1, "title": "Hello, Flask"} as JSON.',
+)
 def about(probe):
     """Check that GET /about answers a JSON object that names the chapter."""
     response = probe.get("/about")

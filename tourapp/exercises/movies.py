@@ -10,8 +10,12 @@ from .registry import exercise
 CATALOG = [{"id": id, "title": title} for id, title in MOVIES.items()]
 
 
-@exercise("06.1", "Ids that stay numbers", name="catalog_app",
-          goal='GET /catalog answers [{"id": 1, "title": "Toy story"}, …], every movie in id order.')
+@exercise(
+    "06.1",
+    "Ids that stay numbers",
+    name="catalog_app",
+    goal='GET /catalog answers [{"id": 1, "title": "Toy story"}, …], every movie in id order.',
+)
 def catalog(probe):
     """Check that GET /catalog answers a JSON array of ``{"id", "title"}`` objects in id order."""
     response = probe.get("/catalog")
@@ -19,8 +23,12 @@ def catalog(probe):
     expect_json(response, CATALOG, _catalog_hint(json_body(response)))
 
 
-@exercise("06.2", "A movie for every seed", name="seeded_app",
-          goal="GET /rmovie/<seed> answers the first pick of random.Random(seed), the same every time.")
+@exercise(
+    "06.2",
+    "A movie for every seed",
+    name="seeded_app",
+    goal="GET /rmovie/<seed> answers the first pick of random.Random(seed), the same every time.",
+)
 def seeded(probe):
     """Check that GET /rmovie/<seed> answers a seeded generator's first pick, and leaves ``random`` alone."""
     for seed in (1, 7, 42):
@@ -43,8 +51,12 @@ def seeded(probe):
         expect_json(first, expected, _seeded_hint(json_body(first), seed, expected))
 
 
-@exercise("06.3", "Search by title", name="search_app",
-          goal="GET /search?q=… answers the movies whose titles contain q, ignoring case, or [].")
+@exercise(
+    "06.3",
+    "Search by title",
+    name="search_app",
+    goal="GET /search?q=… answers the movies whose titles contain q, ignoring case, or [].",
+)
 def search(probe):
     """Check that GET /search?q=… finds titles by a piece of them, ignoring case, and answers [] for none."""
     for q, hint in [
@@ -65,8 +77,10 @@ def search(probe):
 def _catalog_hint(got):
     """Guess why an answer to GET /catalog is not the list of movie objects."""
     if isinstance(got, dict):
-        return ('a JSON object\'s keys are always strings, so the ids turned into "1", "2", …: '
-                'send a list instead, one object per movie, [{"id": 1, "title": "Toy story"}, …]')
+        return (
+            'a JSON object\'s keys are always strings, so the ids turned into "1", "2", …: '
+            'send a list instead, one object per movie, [{"id": 1, "title": "Toy story"}, …]'
+        )
     if isinstance(got, list) and got and all(isinstance(item, list) for item in got):
         return 'each movie should be an object with its id and title, {"id": 1, "title": "Toy story"}, not an [id, title] pair'
     if isinstance(got, list) and sorted(got, key=str) == sorted(CATALOG, key=str):
@@ -78,11 +92,15 @@ def _seeded_hint(got, seed, expected):
     """Guess why an answer to GET /rmovie/<seed> is not the seeded generator's first pick."""
     pairs = [list(movie) for movie in MOVIES.items()]
     if isinstance(got, list) and got == random.Random(str(seed)).choice(pairs):
-        return (f"that is the pick for the text '{seed}', which seeds a generator differently from the number "
-                f"{seed}: declare the part of the URL as a number, <int:seed>")
+        return (
+            f"that is the pick for the text '{seed}', which seeds a generator differently from the number "
+            f"{seed}: declare the part of the URL as a number, <int:seed>"
+        )
     if isinstance(got, list) and got in pairs:
-        return (f"random.Random({seed}).choice(list(MOVIES.items())) picks {json.dumps(expected)} first: pick once "
-                "from a generator made from the seed in this request, out of MOVIES.items() in their order")
+        return (
+            f"random.Random({seed}).choice(list(MOVIES.items())) picks {json.dumps(expected)} first: pick once "
+            "from a generator made from the seed in this request, out of MOVIES.items() in their order"
+        )
     if isinstance(got, (str, int)):
         return "answer the whole pick, [id, title], not one part of it: jsonify(pair)"
     if isinstance(got, dict):

@@ -13,8 +13,12 @@ FRESH = 'build it on a database of its own: production.create_app({"SQLALCHEMY_D
 CLIENT = "203.0.113.7"  # the client, as the first of two proxies saw it
 
 
-@exercise("14.1", "A health check", name="health_app",
-          goal="GET /health asks the database (SELECT 1) and answers {\"status\": \"ok\"}.")
+@exercise(
+    "14.1",
+    "A health check",
+    name="health_app",
+    goal='GET /health asks the database (SELECT 1) and answers {"status": "ok"}.',
+)
 def health(probe):
     """Check that GET /health answers ok, and that it asked the database to answer it."""
     _expect_own_database(probe)
@@ -34,12 +38,18 @@ def health(probe):
     expect_status(response, 200, "add a route for GET /health to the app the function builds")
     expect_json(response, {"status": "ok"})
     if not statements:
-        raise Miss("GET /health answered ok without asking the database. Hint: a load balancer asks /health to know "
-                   "whether this server can do its work: run db.session.execute(db.text(\"SELECT 1\")) in the view.")
+        raise Miss(
+            "GET /health answered ok without asking the database. Hint: a load balancer asks /health to know "
+            'whether this server can do its work: run db.session.execute(db.text("SELECT 1")) in the view.'
+        )
 
 
-@exercise("14.2", "Two proxies", name="two_proxies_app",
-          goal="behind a load balancer and nginx, /request-info reports the client's address, not a proxy's nor a forged one.")
+@exercise(
+    "14.2",
+    "Two proxies",
+    name="two_proxies_app",
+    goal="behind a load balancer and nginx, /request-info reports the client's address, not a proxy's nor a forged one.",
+)
 def two_proxies(probe):
     """Check that ProxyFix trusts exactly two X-Forwarded-For values."""
     _expect_own_database(probe)
@@ -48,27 +58,42 @@ def two_proxies(probe):
         expect_status(response, 200, "start from production.create_app(…), which has the /request-info route")
         seen = response.json().get("remote_addr")
         if seen == "10.0.0.2":
-            raise Miss(f"with X-Forwarded-For: {forwarded}, remote_addr was 10.0.0.2, the load balancer. Hint: two proxies "
-                       "each add one address: wrap the app in ProxyFix(…, x_for=2).")
+            raise Miss(
+                f"with X-Forwarded-For: {forwarded}, remote_addr was 10.0.0.2, the load balancer. Hint: two proxies "
+                "each add one address: wrap the app in ProxyFix(…, x_for=2)."
+            )
         if seen == "127.0.0.1" and forwarded.count(",") == 1:
-            raise Miss(f"with X-Forwarded-For: {forwarded}, remote_addr was 127.0.0.1: ProxyFix trusts more values than "
-                       "the two proxies send, so it believes none. Hint: x_for=2.")
+            raise Miss(
+                f"with X-Forwarded-For: {forwarded}, remote_addr was 127.0.0.1: ProxyFix trusts more values than "
+                "the two proxies send, so it believes none. Hint: x_for=2."
+            )
         if seen == "6.6.6.6":
-            raise Miss(f"with X-Forwarded-For: {forwarded}, remote_addr was 6.6.6.6, an address the client wrote itself. "
-                       "Hint: trust only as many values as there are proxies: x_for=2.")
-        expect_json(response, {**response.json(), "remote_addr": CLIENT},
-                    "ProxyFix(app.wsgi_app.app, x_for=2, x_proto=1, x_host=1, x_prefix=1): app.wsgi_app is already "
-                    "a ProxyFix, and .app is the app inside it")
+            raise Miss(
+                f"with X-Forwarded-For: {forwarded}, remote_addr was 6.6.6.6, an address the client wrote itself. "
+                "Hint: trust only as many values as there are proxies: x_for=2."
+            )
+        expect_json(
+            response,
+            {**response.json(), "remote_addr": CLIENT},
+            "ProxyFix(app.wsgi_app.app, x_for=2, x_proto=1, x_host=1, x_prefix=1): app.wsgi_app is already "
+            "a ProxyFix, and .app is the app inside it",
+        )
 
 
-@exercise("14.3", "A smaller limit", name="small_body_app",
-          goal="POST /cities refuses a body over 1 KiB with a JSON 413 and still takes a city of a few bytes.")
+@exercise(
+    "14.3",
+    "A smaller limit",
+    name="small_body_app",
+    goal="POST /cities refuses a body over 1 KiB with a JSON 413 and still takes a city of a few bytes.",
+)
 def small_body(probe):
     """Check that MAX_CONTENT_LENGTH is 1024: a 2 KiB city is refused, a small one is created."""
     _expect_own_database(probe)
     big = {"name": "x" * 200, "population": 1, "padding": "y" * 2000}
     response = probe.post("/cities", json=big)
-    expect_status(response, 413, 'set MAX_CONTENT_LENGTH to 1024 in the settings create_app gets: {"MAX_CONTENT_LENGTH": 1024, …}')
+    expect_status(
+        response, 413, 'set MAX_CONTENT_LENGTH to 1024 in the settings create_app gets: {"MAX_CONTENT_LENGTH": 1024, …}'
+    )
     body = json_body(response)
     description = body.get("description") if isinstance(body, dict) else None  # Werkzeug's own words
     expect_json(response, {"code": 413, "description": description, "name": "Request Entity Too Large"})
@@ -81,6 +106,12 @@ def _expect_own_database(probe):
     with probe.app.app_context():
         url = db.engine.url
     database = url.database or ""
-    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and Path(database).resolve().is_relative_to(ROOT):
-        raise Miss(f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, and the "
-                   f"check would write to it. Hint: {FRESH}.")
+    if (
+        url.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and Path(database).resolve().is_relative_to(ROOT)
+    ):
+        raise Miss(
+            f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, and the "
+            f"check would write to it. Hint: {FRESH}."
+        )

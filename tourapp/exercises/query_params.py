@@ -4,7 +4,12 @@ from .expect import expect_mimetype, expect_status, expect_text, hinted
 from .registry import exercise
 
 
-@exercise("02.1", "Two parameters", name="welcome_app", goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia', with Hello and Guest for a missing part.")
+@exercise(
+    "02.1",
+    "Two parameters",
+    name="welcome_app",
+    goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia', with Hello and Guest for a missing part.",
+)
 def welcome(probe):
     """Check that GET /welcome reads greeting and name from the query, each with its default."""
     for query, text in [
@@ -15,7 +20,14 @@ def welcome(probe):
         ("", "Hello Guest"),
     ]:
         response = probe.get(f"/welcome{query}")
-        expect_status(response, 200, _status_hint(response, "request.args.get(key, default) gives the default instead, as in request.args.get('greeting', 'Hello')"))
+        expect_status(
+            response,
+            200,
+            _status_hint(
+                response,
+                "request.args.get(key, default) gives the default instead, as in request.args.get('greeting', 'Hello')",
+            ),
+        )
         expect_text(response, text, _welcome_hint(response.text, text))
 
 
@@ -29,7 +41,12 @@ def _welcome_hint(got, expected):
     return None
 
 
-@exercise("02.2", "A number", name="repeat_app", goal="GET /repeat?word=ha&times=3 answers 'hahaha'; times is 1 when it is missing or not a number.")
+@exercise(
+    "02.2",
+    "A number",
+    name="repeat_app",
+    goal="GET /repeat?word=ha&times=3 answers 'hahaha'; times is 1 when it is missing or not a number.",
+)
 def repeat(probe):
     """Check that GET /repeat converts times to an int, with 1 for a missing or a bad value."""
     convert = "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it, and gives 1 when it is missing or not a whole number"
@@ -41,11 +58,18 @@ def repeat(probe):
     ]:
         with hinted(convert):
             response = probe.get(f"/repeat{query}")
-        expect_status(response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead"))
+        expect_status(
+            response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead")
+        )
         expect_text(response, text, convert)
 
 
-@exercise("02.3", "Every name", name="greet_all_app", goal="GET /greet-all?name=Lucia&name=Robert answers 'Hello Lucia, Robert' in plain text, or 'Hello Guest'.")
+@exercise(
+    "02.3",
+    "Every name",
+    name="greet_all_app",
+    goal="GET /greet-all?name=Lucia&name=Robert answers 'Hello Lucia, Robert' in plain text, or 'Hello Guest'.",
+)
 def greet_all(probe):
     """Check that GET /greet-all greets every name of the query, in plain text, or a guest."""
     for query, text in [
@@ -61,7 +85,9 @@ def greet_all(probe):
         elif text == "Hello Guest" and response.text.strip() == "Hello":
             hint = "with no name in the query, getlist returns an empty list: answer 'Hello Guest' then"
         expect_text(response, text, hint)
-        expect_mimetype(response, "text/plain", "return the headers too, as greet does: return body, 200, query_params.PLAIN_TEXT")
+        expect_mimetype(
+            response, "text/plain", "return the headers too, as greet does: return body, 200, query_params.PLAIN_TEXT"
+        )
 
 
 def _status_hint(response, instead):

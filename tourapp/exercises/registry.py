@@ -8,10 +8,10 @@ decorated with :func:`exercise`. The modules are imported the first time an exer
 from __future__ import annotations
 
 import importlib
-import re
 import pkgutil
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["BROKEN", "CHECK_CELL", "Exercise", "exercise", "for_chapter", "get"]
 

@@ -13,8 +13,12 @@ HELLO = (STATIC / "files" / "hello.txt").read_text(encoding="utf-8")
 HOUR = 3600
 
 
-@exercise("08.1", "A picture, linked with url_for", name="picture_app",
-          goal="GET /picture/ shows static/sid.png through url_for, so the link still works under a prefix.")
+@exercise(
+    "08.1",
+    "A picture, linked with url_for",
+    name="picture_app",
+    goal="GET /picture/ shows static/sid.png through url_for, so the link still works under a prefix.",
+)
 def picture(probe):
     """Check that GET /picture/ links sid.png with url_for: right at the root and under a prefix."""
     response = probe.get("/picture/")
@@ -31,31 +35,46 @@ def picture(probe):
     page = probe.app.test_client().get("/picture/", base_url=f"http://localhost{PREFIX}/")
     src = _img_src(page.get_data(as_text=True), f"GET {PREFIX}/picture/")
     if src != f"{PREFIX}/static/sid.png":
-        hint = ("a fixed path knows nothing of the prefix, so the link breaks: let "
-                "{{ url_for('static', filename='sid.png') }} write it")
-        raise Miss(f"Mounted under {PREFIX}, the page links the picture as {src!r}, expected "
-                   f"'{PREFIX}/static/sid.png'.", hint)
+        hint = (
+            "a fixed path knows nothing of the prefix, so the link breaks: let "
+            "{{ url_for('static', filename='sid.png') }} write it"
+        )
+        raise Miss(
+            f"Mounted under {PREFIX}, the page links the picture as {src!r}, expected '{PREFIX}/static/sid.png'.", hint
+        )
 
 
-@exercise("08.2", "A text file, sent as a file", name="hello_file_app",
-          goal="GET /hello.txt sends static/files/hello.txt as text/plain, with an ETag that earns a 304.")
+@exercise(
+    "08.2",
+    "A text file, sent as a file",
+    name="hello_file_app",
+    goal="GET /hello.txt sends static/files/hello.txt as text/plain, with an ETag that earns a 304.",
+)
 def hello_file(probe):
     """Check that GET /hello.txt sends the file with send_static_file: type, ETag, 304."""
     response = probe.get("/hello.txt")
     expect_status(response, 200, _missing_file_hint(probe, response))
-    send = "send it with app.send_static_file('files/hello.txt'), which also names its type and adds the caching headers"
+    send = (
+        "send it with app.send_static_file('files/hello.txt'), which also names its type and adds the caching headers"
+    )
     expect_mimetype(response, "text/plain", send)
     expect_text(response, HELLO)
     etag = response.headers.get("ETag")
     if etag is None:
-        raise Miss("GET /hello.txt answered without an ETag header, so a browser cannot ask whether its copy is "
-                   "still good.", send)
+        raise Miss(
+            "GET /hello.txt answered without an ETag header, so a browser cannot ask whether its copy is still good.",
+            send,
+        )
     again = probe.get("/hello.txt", headers={"If-None-Match": etag})
     expect_status(again, 304, "the answer should depend on If-None-Match: send_static_file handles it for you")
 
 
-@exercise("08.3", "Keep it for an hour", name="cached_app",
-          goal="GET /static/… and GET /about answer with Cache-Control: public, max-age=3600.")
+@exercise(
+    "08.3",
+    "Keep it for an hour",
+    name="cached_app",
+    goal="GET /static/… and GET /about answer with Cache-Control: public, max-age=3600.",
+)
 def cached(probe):
     """Check that the app's static files tell browsers to keep them for an hour."""
     for path in ("/static/sid.jpg", "/about"):
@@ -78,8 +97,10 @@ def _img_src(page, label):
     """Return the src of the one <img> on a page, or fail."""
     sources = re.findall(r"""<img\b[^>]*\bsrc\s*=\s*["']([^"']*)["']""", page, re.IGNORECASE)
     if len(sources) != 1:
-        raise Miss(f"{label} has {len(sources)} <img> tags with a src, expected exactly one.",
-                   "add <img src=\"{{ url_for('static', filename='sid.png') }}\" alt=\"…\"> to the page")
+        raise Miss(
+            f"{label} has {len(sources)} <img> tags with a src, expected exactly one.",
+            "add <img src=\"{{ url_for('static', filename='sid.png') }}\" alt=\"…\"> to the page",
+        )
     return sources[0]
 
 
@@ -91,5 +112,7 @@ def _missing_file_hint(probe, response):
         probe.app.url_map.bind("localhost").match("/hello.txt", method="GET")
     except HTTPException:
         return None  # no route: expect_status says so
-    return ("the route is there, but the file it asks for is not: its name is files/hello.txt, "
-            "relative to the static folder")
+    return (
+        "the route is there, but the file it asks for is not: its name is files/hello.txt, "
+        "relative to the static folder"
+    )

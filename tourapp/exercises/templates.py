@@ -15,8 +15,12 @@ TITLES = list(MOVIES.values())
 _EXTEND = 'start the template with {% extends "base.html" %} and fill its title block'
 
 
-@exercise("07.1", "A list of movies", name="movie_list_app",
-          goal="GET /movies/ answers a page titled Movies with one <li> per movie, in id order, from a template file.")
+@exercise(
+    "07.1",
+    "A list of movies",
+    name="movie_list_app",
+    goal="GET /movies/ answers a page titled Movies with one <li> per movie, in id order, from a template file.",
+)
 def movie_list(probe):
     """Check that GET /movies/ renders a page, framed by base.html, that lists every title."""
     response = _page(probe, "/movies/")
@@ -36,9 +40,13 @@ def movie_list(probe):
     raise Miss(f"GET /movies/ listed {_list(items)}, expected {_list(TITLES)}.", hint)
 
 
-@exercise("07.2", "Bold, but safe", name="welcome_app",
-          goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, "
-               "with markup and {{ }} in the name shown as text.")
+@exercise(
+    "07.2",
+    "Bold, but safe",
+    name="welcome_app",
+    goal="GET /welcome/<name>/ answers <p>Welcome, <b>name</b>!</p> from a template file, "
+    "with markup and {{ }} in the name shown as text.",
+)
 def welcome(probe):
     """Check that GET /welcome/<name>/ puts the name in bold, escaped, and never runs it as template code."""
     pages = []
@@ -52,20 +60,27 @@ def welcome(probe):
         found = re.search(r"<p>Welcome, <b>(.*?)</b>!</p>", response.text, re.DOTALL)
         got = repr(found.group(0)) if found else "no such paragraph"
         if found and found.group(1) == "49":
-            hint = ("the name became part of the template's source and Jinja ran it: pass the name as a value, "
-                    "render_template(\"welcome.html\", name=name), and write {{ name }} in the template")
+            hint = (
+                "the name became part of the template's source and Jinja ran it: pass the name as a value, "
+                'render_template("welcome.html", name=name), and write {{ name }} in the template'
+            )
         elif found and found.group(1) == name:
-            hint = ("the markup in the name reached the page unescaped: let Jinja fill it in as {{ name }}, "
-                    "without |safe or Markup(), and never paste it into the page yourself")
+            hint = (
+                "the markup in the name reached the page unescaped: let Jinja fill it in as {{ name }}, "
+                "without |safe or Markup(), and never paste it into the page yourself"
+            )
         else:
             hint = "write <p>Welcome, <b>{{ name }}</b>!</p> in the content block"
         raise Miss(f"GET /welcome/{name}/ showed {got}, expected {expected!r}.", hint)
     _expect_template_file(pages[0], "welcome.html")
 
 
-@exercise("07.3", "A header of its own", name="home_app",
-          goal="GET /home/ answers a page titled Home, from a template file, "
-               "whose header says 'Welcome to the Flask Tour'.")
+@exercise(
+    "07.3",
+    "A header of its own",
+    name="home_app",
+    goal="GET /home/ answers a page titled Home, from a template file, whose header says 'Welcome to the Flask Tour'.",
+)
 def home(probe):
     """Check that GET /home/ keeps its title but fills base.html's header block with a line of its own."""
     response = _page(probe, "/home/")
@@ -76,8 +91,10 @@ def home(probe):
         _expect_template_file(response, "home.html")
         return
     if headers == ["Home"]:
-        hint = ("base.html's header repeats the title unless a page fills the header block: add "
-                "{% block header %}<h1>Welcome to the Flask Tour</h1>{% endblock %}")
+        hint = (
+            "base.html's header repeats the title unless a page fills the header block: add "
+            "{% block header %}<h1>Welcome to the Flask Tour</h1>{% endblock %}"
+        )
     else:
         hint = "fill the header block of base.html, not the title block nor the content block"
     raise Miss(f"GET /home/ has the header {_list(headers)}, expected {_list([expected])}.", hint)
@@ -105,8 +122,10 @@ def _expect_template_file(response, name):
         return
     label = f"{response.request.method} {response.request.path_url}"
     how = "a template given as a string" if response.templates else "no template at all"
-    hint = (f"write the template into a file, (my_templates / \"{name}\").write_text(…), build the app with "
-            f"template_folder=my_templates and render the file by name: render_template(\"{name}\", …)")
+    hint = (
+        f'write the template into a file, (my_templates / "{name}").write_text(…), build the app with '
+        f'template_folder=my_templates and render the file by name: render_template("{name}", …)'
+    )
     raise Miss(f"{label} answered the right page, but from {how}, expected a template file.", hint)
 
 
