@@ -36,7 +36,8 @@ else:
     import sys
     !test -d {clone} || git clone --quiet --depth 1 {url} {clone}
     !{{sys.executable}} -m pip install --quiet --no-deps --editable {clone}
-    !{{sys.executable}} -m pip install --quiet {requirements}
+    !{{sys.executable}} -m pip install --quiet \\
+{requirements}
     sys.path.insert(0, "{clone}")  # this kernel started before the install
     os.chdir("{clone}/notebooks")"""
 
@@ -45,11 +46,15 @@ def cell_source(pyproject):
     """Return the Colab cell's source for the project described by ``pyproject`` (its text)."""
     project = tomllib.loads(pyproject)["project"]
     wanted = [r for r in project["dependencies"] if _name(r) not in NOT_ON_COLAB]
-    return TEMPLATE.format(
-        clone=CLONE,
-        url=project["urls"]["Repository"],
-        requirements=" ".join(f'"{r}"' if re.search(r"[<>=!~;\[ ]", r) else r for r in wanted),
-    )
+    quoted = [f'"{r}"' if re.search(r"[<>=!~;\[ ]", r) else r for r in wanted]
+    # Lines short enough for the lint (120 characters); IPython joins them into one command.
+    lines = [[]]
+    for requirement in quoted:
+        if lines[-1] and len(" ".join([*lines[-1], requirement])) > 100:
+            lines.append([])
+        lines[-1].append(requirement)
+    requirements = " \\\n".join(" " * 8 + " ".join(line) for line in lines)
+    return TEMPLATE.format(clone=CLONE, url=project["urls"]["Repository"], requirements=requirements)
 
 
 def _name(requirement):
