@@ -50,7 +50,8 @@ def rows(db_path):
     """Read the cities table straight from the file, bypassing the app."""
     with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
         return [
-            dict(zip(("id", "name", "population"), row)) for row in conn.execute("SELECT * FROM cities ORDER BY id")
+            dict(zip(("id", "name", "population"), row, strict=True))
+            for row in conn.execute("SELECT * FROM cities ORDER BY id")
         ]
 
 

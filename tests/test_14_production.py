@@ -55,7 +55,7 @@ def pg_rows(url):
     """Read the cities table straight from PostgreSQL, bypassing the app."""
     with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
         return [
-            dict(zip(("id", "name", "population"), row))
+            dict(zip(("id", "name", "population"), row, strict=True))
             for row in conn.execute("SELECT id, name, population FROM cities ORDER BY id")
         ]
 

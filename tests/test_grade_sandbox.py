@@ -179,7 +179,7 @@ def test_honest_submissions_are_unaffected(run, student, scores):
 def test_each_hostile_submission_is_scored_with_a_clear_message(run, student):
     _, rows, *_ = run
     got = [rows[student, f"01.{n}"] for n in (1, 2, 3)]
-    for row, (passed, message) in zip(got, HOSTILE[student][1]):
+    for row, (passed, message) in zip(got, HOSTILE[student][1], strict=True):
         assert (row["passed"], message in row["message"]) == (passed, True), row["message"]
 
 

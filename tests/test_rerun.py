@@ -62,7 +62,7 @@ class _RerunNotebook:
     @pytest.mark.slow
     def test_second_pass_in_the_same_kernel_gives_the_same_outputs(self):
         first, second = run_twice(self.path)
-        for index, (a, b) in enumerate(zip(first, second)):
+        for index, (a, b) in enumerate(zip(first, second, strict=True)):
             assert a == b, f"{self.path.name}: code cell {index} differs on the second pass"
 
 
