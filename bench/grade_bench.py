@@ -30,7 +30,10 @@ from tourapp import sandbox  # noqa: E402
 from tourapp.student_edition import student_edition  # noqa: E402
 
 TARGET = 60  # seconds for 100 sandboxed submissions
-CPU_CELL = "import resource\nfor who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):\n    use = resource.getrusage(who)\n    print('cpu', use.ru_utime + use.ru_stime)"
+CPU_CELL = (
+    "import resource\nfor who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):\n    use = "
+    "resource.getrusage(who)\n    print('cpu', use.ru_utime + use.ru_stime)"
+)
 
 
 def make_class(folder, students):

@@ -44,7 +44,8 @@ def main():
         p50 = statistics.median(latencies) * 1000
         p99 = latencies[int(len(latencies) * 0.99)] * 1000
         print(
-            f"{name:16} {len(latencies) / wall:7.0f} requests/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   errors {errors}"
+            f"{name:16} {len(latencies) / wall:7.0f} requests/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   errors "
+            f"{errors}"
         )
 
 

@@ -198,19 +198,22 @@ def greet_all_without_guest():
             "02.2",
             grown("/repeat", repeat_strings),
             "failed",
-            "because the view raised TypeError: can't multiply sequence by non-int of type 'str' in repeat_strings(), line",
+            "because the view raised TypeError: can't multiply sequence by non-int of type 'str' in repeat_strings(), "
+            "line",
         ),
         (
             "02.2",
             grown("/repeat", repeat_int_call),
             "failed",
-            "GET /repeat?word=ha&times=lots answered 500 INTERNAL SERVER ERROR because the view raised ValueError: invalid literal for int()",
+            "GET /repeat?word=ha&times=lots answered 500 INTERNAL SERVER ERROR because the view raised ValueError: "
+            "invalid literal for int()",
         ),
         (
             "02.2",
             grown("/repeat", repeat_no_default),
             "failed",
-            ". Hint: query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it",
+            ". Hint: query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes "
+            "an int of it",
         ),
         (
             "02.3",

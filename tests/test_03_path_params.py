@@ -222,7 +222,8 @@ def greet_in_english_by_default(lang, name):
             "03.2",
             grown("/guests/<name>/", number_of_anyone),
             "failed",
-            "GET /guests/Nobody/ answered 200 OK, expected 404 NOT FOUND. Hint: a name that is not in GUESTS should be a 404",
+            "GET /guests/Nobody/ answered 200 OK, expected 404 NOT FOUND. Hint: a name that is not in GUESTS should be "
+            "a 404",
         ),
         (
             "03.2",
@@ -240,7 +241,8 @@ def greet_in_english_by_default(lang, name):
             "03.3",
             grown("/greet/<lang>/<name>/", greet_in_english_by_default),
             "failed",
-            "answered 200 OK, expected 404 NOT FOUND. Hint: a language the app does not speak should be a 404: <any(en, es, fr):lang>",
+            "answered 200 OK, expected 404 NOT FOUND. Hint: a language the app does not speak should be a 404: "
+            "<any(en, es, fr):lang>",
         ),
         (
             "03.3",

@@ -253,13 +253,15 @@ def welcoming(view):
             "04.1",
             deleting(delete_says_so),
             "failed",
-            "DELETE /users/Peter answered 200 OK, expected 204 NO CONTENT. Hint: a view sets another status by returning a pair, and a 204 has no body",
+            "DELETE /users/Peter answered 200 OK, expected 204 NO CONTENT. Hint: a view sets another status by "
+            "returning a pair, and a 204 has no body",
         ),
         (
             "04.1",
             deleting(delete_right, strict_slashes=True),
             "failed",
-            "DELETE /users/Peter/ answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: the chapter's rules answer both forms",
+            "DELETE /users/Peter/ answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: the chapter's rules "
+            "answer both forms",
         ),
         (
             "04.1",
@@ -271,13 +273,15 @@ def welcoming(view):
             "04.1",
             grown("/users/<name>", delete_right, methods=["PUT"], strict_slashes=False),
             "failed",
-            "DELETE /users/Peter answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: there is a route for this path, but it accepts only",
+            "DELETE /users/Peter answered 405 METHOD NOT ALLOWED, expected 204 NO CONTENT. Hint: there is a route for "
+            "this path, but it accepts only",
         ),
         (
             "04.2",
             teams(create_team_200, get_team),
             "failed",
-            "POST /teams/Owls answered 200 OK, expected 201 CREATED. Hint: a view sets another status by passing it to make_response",
+            "POST /teams/Owls answered 200 OK, expected 201 CREATED. Hint: a view sets another status by passing it to "
+            "make_response",
         ),
         (
             "04.2",
@@ -289,7 +293,8 @@ def welcoming(view):
             "04.2",
             teams(create_team_wrong_location, get_team),
             "failed",
-            "POST /teams/Owls answered Location: /users/Owls, expected /teams/Owls. Hint: url_for names the view that answers GET",
+            "POST /teams/Owls answered Location: /users/Owls, expected /teams/Owls. Hint: url_for names the view that "
+            "answers GET",
         ),
         (
             "04.2",
@@ -301,13 +306,15 @@ def welcoming(view):
             "04.2",
             teams(create_team_by_hand),
             "failed",
-            "GET /teams/Owls answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: the Location should name a URL that answers",
+            "GET /teams/Owls answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: the Location should name a URL "
+            "that answers",
         ),
         (
             "04.3",
             welcoming(welcome_unescaped),
             "failed",
-            "answered '<h1>Welcome, Tom & Jerry!</h1>', expected '<h1>Welcome, Tom &amp; Jerry!</h1>'. Hint: the name went into the page as it was sent",
+            "answered '<h1>Welcome, Tom & Jerry!</h1>', expected '<h1>Welcome, Tom &amp; Jerry!</h1>'. Hint: the name "
+            "went into the page as it was sent",
         ),
         (
             "04.3",

@@ -231,19 +231,22 @@ def notes_elsewhere(name):
             "05.1",
             grown("/photo", photo_typed_png),
             "failed",
-            "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type from the file name",
+            "GET /photo answered with Content-Type image/png, expected image/jpeg. Hint: send_file guesses the type "
+            "from the file name",
         ),
         (
             "05.2",
             grown("/photo/download", download_inline),
             "failed",
-            "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: the browser would show it in place: as_attachment=True",
+            "Content-Disposition: inline; filename=flask-tour.jpg, expected attachment; filename=flask-tour.jpg. Hint: "
+            "the browser would show it in place: as_attachment=True",
         ),
         (
             "05.2",
             grown("/photo/download", download_unnamed),
             "failed",
-            "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: download_name='flask-tour.jpg'",
+            "Content-Disposition: attachment; filename=sid.jpg, expected attachment; filename=flask-tour.jpg. Hint: "
+            "download_name='flask-tour.jpg'",
         ),
         (
             "05.2",
@@ -261,13 +264,15 @@ def notes_elsewhere(name):
             "05.3",
             grown("/notes/<path:name>", notes_elsewhere),
             "failed",
-            "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder",
+            "GET /notes/tea.txt answered 404 NOT FOUND, expected 200 OK. Hint: either no route matches /notes/tea.txt, "
+            "or the view looks for tea.txt in another folder",
         ),
         (
             "05.3",
             grown("/notes/<path:name>", notes_checked),
             "failed",
-            "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could read any file this way. Hint: send_from_directory(folder, name)",
+            "GET /notes/../hello.txt sent static/files/hello.txt, from outside static/files/notes: a visitor could "
+            "read any file this way. Hint: send_from_directory(folder, name)",
         ),
         # test that a function that is missing or still the placeholder is "not done yet"
         ("05.1", MISSING, "not done", "not done yet: `photo_app` is not defined"),

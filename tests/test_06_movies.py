@@ -257,13 +257,15 @@ def search_needs_q():
             "06.2",
             grown("/rmovie/<seed>", seeded_right),
             "failed",
-            "Hint: that is the pick for the text '1', which seeds a generator differently from the number 1: declare the part of the URL as a number, <int:seed>.",
+            "Hint: that is the pick for the text '1', which seeds a generator differently from the number 1: declare "
+            "the part of the URL as a number, <int:seed>.",
         ),
         (
             "06.3",
             grown("/search", search_minding_case),
             "failed",
-            'GET /search?q=HERO answered [], expected [{"id": 3, "title": "Hero"}]. Hint: the search should ignore upper and lower case',
+            'GET /search?q=HERO answered [], expected [{"id": 3, "title": "Hero"}]. Hint: the search should ignore '
+            "upper and lower case",
         ),
         (
             "06.3",
@@ -281,7 +283,8 @@ def search_needs_q():
             "06.3",
             grown("/search", search_needs_q),
             "failed",
-            "GET /search answered 400 BAD REQUEST, expected 200 OK. Hint: without q, every movie matches: read it with request.args.get('q', '')",
+            "GET /search answered 400 BAD REQUEST, expected 200 OK. Hint: without q, every movie matches: read it with "
+            "request.args.get('q', '')",
         ),
         # test that an exercise not started yet is "not done", not a failure
         ("06.1", MISSING, "not done", "not done yet: `catalog_app` is not defined"),

@@ -183,7 +183,10 @@ def from_file(rule, filename, source, view):
 def framed(title, content, header=""):
     """Return a template's source that extends base.html."""
     header = f"{{% block header %}}{header}{{% endblock %}}" if header else ""
-    return f'{{% extends "base.html" %}}{{% block title %}}{title}{{% endblock %}}{header}{{% block content %}}{content}{{% endblock %}}'
+    return (
+        f'{{% extends "base.html" %}}{{% block title %}}{title}{{% endblock %}}{header}{{% block content '
+        f"%}}{content}{{% endblock %}}"
+    )
 
 
 LOOP = "<ul>{% for title in titles %}<li>{{ title }}</li>{% endfor %}</ul>"
@@ -298,7 +301,8 @@ def home_in_the_title():
             "07.1",
             grown("/movies/", list_from_a_string),
             "failed",
-            'GET /movies/ answered the right page, but from a template given as a string, expected a template file. Hint: write the template into a file, (my_templates / "movies.html")',
+            "GET /movies/ answered the right page, but from a template given as a string, expected a template file. "
+            'Hint: write the template into a file, (my_templates / "movies.html")',
         ),
         (
             "07.2",
@@ -310,7 +314,8 @@ def home_in_the_title():
             "07.3",
             grown("/home/", home_without_template),
             "failed",
-            'GET /home/ answered the right page, but from no template at all, expected a template file. Hint: write the template into a file, (my_templates / "home.html").write_text(…)',
+            "GET /home/ answered the right page, but from no template at all, expected a template file. Hint: write "
+            'the template into a file, (my_templates / "home.html").write_text(…)',
         ),
         # test that typical wrong answers fail with a hint that names the mistake
         (
@@ -323,19 +328,22 @@ def home_in_the_title():
             "07.1",
             grown("/movies/", list_unframed),
             "failed",
-            "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template with {% extends \"base.html\" %}",
+            "GET /movies/ answered a page with no <title>, expected 'Movies · Flask Tour'. Hint: start the template "
+            'with {% extends "base.html" %}',
         ),
         (
             "07.1",
             grown("/movies/", list_wrong_title),
             "failed",
-            "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with Movies",
+            "with the title 'Movie list · Flask Tour', expected 'Movies · Flask Tour'. Hint: fill the title block with "
+            "Movies",
         ),
         (
             "07.1",
             grown("/movies/", list_in_one_item),
             "failed",
-            "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>",
+            "GET /movies/ listed ['Toy story, The Raid, Hero, Ip Man, Kung Fu Panda'], expected ['Toy story', 'The "
+            "Raid', 'Hero', 'Ip Man', 'Kung Fu Panda']. Hint: every title landed in one <li>",
         ),
         ("07.1", grown("/movies/", list_sorted), "failed", "Hint: the titles are right but not their order"),
         ("07.1", grown("/movies/", list_of_ids), "failed", "GET /movies/ listed ['1', '2', '3', '4', '5'], expected"),
@@ -343,7 +351,8 @@ def home_in_the_title():
             "07.2",
             grown("/welcome/<name>/", welcome_safe_filter),
             "failed",
-            "GET /welcome/<i>Ann/ showed '<p>Welcome, <b><i>Ann</b>!</p>', expected '<p>Welcome, <b>&lt;i&gt;Ann</b>!</p>'. Hint: the markup in the name reached the page unescaped",
+            "GET /welcome/<i>Ann/ showed '<p>Welcome, <b><i>Ann</b>!</p>', expected '<p>Welcome, "
+            "<b>&lt;i&gt;Ann</b>!</p>'. Hint: the markup in the name reached the page unescaped",
         ),
         (
             "07.2",
@@ -355,7 +364,8 @@ def home_in_the_title():
             "07.2",
             grown("/welcome/<name>/", welcome_escaped_into_source),
             "failed",
-            "GET /welcome/{{7*7}}/ showed '<p>Welcome, <b>49</b>!</p>', expected '<p>Welcome, <b>{{7*7}}</b>!</p>'. Hint: the name became part of the template's source",
+            "GET /welcome/{{7*7}}/ showed '<p>Welcome, <b>49</b>!</p>', expected '<p>Welcome, <b>{{7*7}}</b>!</p>'. "
+            "Hint: the name became part of the template's source",
         ),
         (
             "07.2",
@@ -367,20 +377,23 @@ def home_in_the_title():
             "07.2",
             grown("/welcome/<name>/", welcome_not_bold),
             "failed",
-            "showed no such paragraph, expected '<p>Welcome, <b>Peter</b>!</p>'. Hint: write <p>Welcome, <b>{{ name }}</b>!</p> in the content block",
+            "showed no such paragraph, expected '<p>Welcome, <b>Peter</b>!</p>'. Hint: write <p>Welcome, <b>{{ name "
+            "}}</b>!</p> in the content block",
         ),
         (
             "07.3",
             grown("/home/", home_title_only),
             "failed",
-            "GET /home/ has the header ['Home'], expected ['Welcome to the Flask Tour']. Hint: base.html's header repeats the title unless a page fills the header block",
+            "GET /home/ has the header ['Home'], expected ['Welcome to the Flask Tour']. Hint: base.html's header "
+            "repeats the title unless a page fills the header block",
         ),
         ("07.3", grown("/home/", home_in_the_content), "failed", "Hint: base.html's header repeats the title"),
         (
             "07.3",
             grown("/home/", home_in_the_title),
             "failed",
-            "with the title 'Welcome to the Flask Tour · Flask Tour', expected 'Home · Flask Tour'. Hint: fill the title block with Home",
+            "with the title 'Welcome to the Flask Tour · Flask Tour', expected 'Home · Flask Tour'. Hint: fill the "
+            "title block with Home",
         ),
         # test that an exercise not started yet is "not done", not a failure
         ("07.1", MISSING, "not done", "not done yet: `movie_list_app` is not defined"),

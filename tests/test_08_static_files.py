@@ -228,13 +228,15 @@ def hello_tag_but_no_304():
             "08.1",
             grown("/picture/", picture_fixed_path),
             "failed",
-            "Mounted under /tour, the page links the picture as '/static/sid.png', expected '/tour/static/sid.png'. Hint: a fixed path knows nothing of the prefix",
+            "Mounted under /tour, the page links the picture as '/static/sid.png', expected '/tour/static/sid.png'. "
+            "Hint: a fixed path knows nothing of the prefix",
         ),
         (
             "08.1",
             grown("/picture/", picture_jpeg),
             "failed",
-            "GET /picture/ links the picture as '/static/sid.jpg', expected '/static/sid.png'. Hint: link the picture with {{ url_for('static', filename='sid.png') }}",
+            "GET /picture/ links the picture as '/static/sid.jpg', expected '/static/sid.png'. Hint: link the picture "
+            "with {{ url_for('static', filename='sid.png') }}",
         ),
         (
             "08.1",
@@ -258,7 +260,8 @@ def hello_tag_but_no_304():
             "08.2",
             grown("/hello.txt", hello_read_by_hand),
             "failed",
-            "GET /hello.txt answered with Content-Type text/html, expected text/plain. Hint: send it with app.send_static_file('files/hello.txt')",
+            "GET /hello.txt answered with Content-Type text/html, expected text/plain. Hint: send it with "
+            "app.send_static_file('files/hello.txt')",
         ),
         (
             "08.2",
@@ -270,7 +273,8 @@ def hello_tag_but_no_304():
             "08.2",
             grown("/hello.txt", hello_wrong_name),
             "failed",
-            "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: the route is there, but the file it asks for is not: its name is files/hello.txt",
+            "GET /hello.txt answered 404 NOT FOUND, expected 200 OK. Hint: the route is there, but the file it asks "
+            "for is not: its name is files/hello.txt",
         ),
         (
             "08.2",
@@ -288,13 +292,15 @@ def hello_tag_but_no_304():
             "08.3",
             grown(),
             "failed",
-            "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set SEND_FILE_MAX_AGE_DEFAULT",
+            "GET /static/sid.jpg answered with Cache-Control: no-cache, expected public, max-age=3600. Hint: set "
+            "SEND_FILE_MAX_AGE_DEFAULT",
         ),
         (
             "08.3",
             grown(config={"SEND_FILE_MAX_AGE_DEFAULT": 60}),
             "failed",
-            "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour is 3600 of them.",
+            "Cache-Control: public, max-age=60, expected public, max-age=3600. Hint: max-age counts seconds: an hour "
+            "is 3600 of them.",
         ),
         ("08.3", grown(config={"SEND_FILE_MAX_AGE": 3600}), "failed", "Hint: set SEND_FILE_MAX_AGE_DEFAULT"),
         # test that an exercise not started yet is "not done", not a failure

@@ -170,7 +170,10 @@ def movie_key_error(movie_id):
     return movies.MOVIES[movie_id]
 
 
-PAGE_500 = '{% extends "base.html" %}{% block title %}500 error{% endblock %}{% block content %}<p>500 - something went wrong</p>{% endblock %}'
+PAGE_500 = (
+    '{% extends "base.html" %}{% block title %}500 error{% endblock %}{% block content %}<p>500 - something '
+    "went wrong</p>{% endblock %}"
+)
 
 
 def boom():
@@ -225,13 +228,17 @@ def handler_unframed(error):
             "09.1",
             movie_app(movie_by_hand),
             "failed",
-            'GET /movies/9 answered {"error": "There is no movie with id 9."}, expected {"code": 404, "description": "There is no movie with id 9.", "name": "Not Found"}. Hint: missing \'code\', \'name\', \'description\'; unexpected \'error\'; the JSON was written by the view, not by the app\'s handlers: call abort(404, description=…)',
+            'GET /movies/9 answered {"error": "There is no movie with id 9."}, expected {"code": 404, "description": '
+            '"There is no movie with id 9.", "name": "Not Found"}. Hint: missing \'code\', \'name\', '
+            "'description'; unexpected 'error'; the JSON was written by the view, not by the app's handlers: "
+            "call abort(404, description=…)",
         ),
         (
             "09.1",
             movie_app(movie_plain_abort),
             "failed",
-            "Hint: 'description' should be 'There is no movie with id 9.', not 'The requested URL was not found on the server.",
+            "Hint: 'description' should be 'There is no movie with id 9.', not 'The requested URL was not found on the "
+            "server.",
         ),
         (
             "09.1",
@@ -243,7 +250,8 @@ def handler_unframed(error):
             "09.1",
             movie_app(movie_not_found_in_text),
             "failed",
-            "GET /movies/9 answered 200 OK, expected 404 NOT FOUND. Hint: for an id that is not in MOVIES, call abort(404, description=…)",
+            "GET /movies/9 answered 200 OK, expected 404 NOT FOUND. Hint: for an id that is not in MOVIES, call "
+            "abort(404, description=…)",
         ),
         (
             "09.1",
@@ -255,19 +263,22 @@ def handler_unframed(error):
             "09.2",
             oops_app(),
             "failed",
-            "GET /boom answered a page without the title '500 error · Flask Tour'. Hint: that is Flask's own page: register a handler with @app.errorhandler(500).",
+            "GET /boom answered a page without the title '500 error · Flask Tour'. Hint: that is Flask's own page: "
+            "register a handler with @app.errorhandler(500).",
         ),
         (
             "09.2",
             oops_app(handler_no_status),
             "failed",
-            "GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR. Hint: the handler must still say what happened",
+            "GET /boom answered 200 OK, expected 500 INTERNAL SERVER ERROR. Hint: the handler must still say what "
+            "happened",
         ),
         (
             "09.2",
             oops_app(handler_html_only),
             "failed",
-            "GET /boom answered with Content-Type text/html, expected application/json. Hint: for a client that asks for JSON, answer errors.json_error(error)",
+            "GET /boom answered with Content-Type text/html, expected application/json. Hint: for a client that asks "
+            "for JSON, answer errors.json_error(error)",
         ),
         (
             "09.2",

@@ -280,7 +280,8 @@ def in_the_workbook():
             "10.1",
             grown("GET", "/cities/biggest", biggest_remembered),
             "failed",
-            'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6',
+            'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, '
+            '"name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6',
         ),
         (
             "10.1",
@@ -304,13 +305,15 @@ def in_the_workbook():
             "10.2",
             grown("GET", "/cities/by-name/<name>", by_name_in_sql_text),
             "failed",
-            "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, db.select(City).filter_by(name=name).",
+            "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, "
+            "db.select(City).filter_by(name=name).",
         ),
         (
             "10.2",
             grown("GET", "/cities/by-name/<name>", by_name_none),
             "failed",
-            "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'serialize'",
+            "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: "
+            "'NoneType' object has no attribute 'serialize'",
         ),
         (
             "10.2",

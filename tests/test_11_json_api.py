@@ -448,7 +448,8 @@ def population_unnamed_400(city_id):
             "11.1",
             grown("PATCH", "/cities/<int:city_id>", population_uncommitted),
             "failed",
-            "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call db.session.commit()",
+            "Hint: 'population' should be 1300000, not 1280000; the change did not last past the request: call "
+            "db.session.commit()",
         ),
         (
             "11.1",
@@ -472,13 +473,15 @@ def population_unnamed_400(city_id):
             "11.1",
             grown("PATCH", "/cities/<int:city_id>", population_session_get),
             "failed",
-            "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' object has no attribute 'population'",
+            "PATCH /cities/99 answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: 'NoneType' "
+            "object has no attribute 'population'",
         ),
         (
             "11.1",
             grown("PUT", "/cities/<int:city_id>", population_right),
             "failed",
-            "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, but it accepts only",
+            "PATCH /cities/3 answered 405 METHOD NOT ALLOWED, expected 200 OK. Hint: there is a route for this path, "
+            "but it accepts only",
         ),
         (
             "11.1",

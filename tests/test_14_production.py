@@ -317,7 +317,8 @@ def columns(url):
         return [
             row[0]
             for row in conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'cities' ORDER BY ordinal_position"
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'cities' ORDER BY "
+                "ordinal_position"
             )
         ]
 

@@ -13,7 +13,10 @@ SETUP = "from tourapp import check\nfrom flask import Flask"
 RIGHT = 'def shout_app():\n    app = Flask("shout")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'
 UNCLOSED = 'def shout_app():\n    app = Flask("shout")\n    print("almost"\n    return app'
 RAISING = RIGHT + "\nshout_app.checked = undefined_name"
-SPINNING = 'def shout_app():\n    app = Flask("shout")\n    @app.get("/shout")\n    def shout():\n        while True:\n            pass\n    return app'
+SPINNING = (
+    'def shout_app():\n    app = Flask("shout")\n    @app.get("/shout")\n    def shout():\n        while '
+    "True:\n            pass\n    return app"
+)
 CPU = "import time\nbefore = time.process_time()\ntime.sleep(1)\nprint(f'{time.process_time() - before:.1f}')"
 CHECK = 'check("01.1")'
 

@@ -110,7 +110,8 @@ def factory_forgets_return():
             "01.1",
             grown("/shout", shout_nothing),
             "failed",
-            "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did not return a valid response",
+            "500 INTERNAL SERVER ERROR because the view raised TypeError: The view function for 'shout_nothing' did "
+            "not return a valid response",
         ),
         (
             "01.1",
@@ -122,7 +123,8 @@ def factory_forgets_return():
             "01.2",
             grown("/coffee", teapot_no_status),
             "failed",
-            "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return body, 418.",
+            "answered 200 OK, expected 418 I'M A TEAPOT. Hint: a view sets another status by returning a pair: return "
+            "body, 418.",
         ),
         ("01.2", grown("/coffee", teapot_wrong_words), "failed", """answered 'No coffee', expected "I'm a teapot"."""),
         (
@@ -185,7 +187,8 @@ def test_that_a_view_that_hangs_is_reported_without_hanging_the_check(monkeypatc
         ({"shout_app": grown("/shout", shout_right)}, "✓ 01.1 · Shout: GET /shout answers 'HELLO THERE!'.\n"),
         (
             {},
-            "✗ 01.1 · Shout: not done yet: `shout_app` is not defined: write it in the exercise cell above, run that cell, then this one.\n",
+            "✗ 01.1 · Shout: not done yet: `shout_app` is not defined: write it in the exercise cell above, run that "
+            "cell, then this one.\n",
         ),
         ({"app": Flask("other")}, "✗ 01.1 · Shout: not done yet: `shout_app` is not defined"),
     ],

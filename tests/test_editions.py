@@ -75,9 +75,10 @@ def test_refresh_from_the_command_line(tmp_path):
 
 def _unmarked(nb):
     """Put an answer back in the teapot cell without its markers, as a learner's autosave would."""
-    _teapot_cell(
-        nb
-    ).source = "def teapot_app():\n    app = Flask(__name__)\n    app.get('/coffee')(lambda: (\"Im a teapot\", 418))\n    return app"
+    _teapot_cell(nb).source = (
+        "def teapot_app():\n    app = Flask(__name__)\n    app.get('/coffee')(lambda: (\"Im a teapot\", "
+        "418))\n    return app"
+    )
     return nb
 
 

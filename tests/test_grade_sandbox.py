@@ -257,11 +257,13 @@ def test_without_bwrap_the_grader_says_so_first_and_refuses(tmp_path):
     first, second = done.stderr.splitlines()[:2]
     assert (
         first
-        == "not sandboxed: bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or your distribution's package)."
+        == "not sandboxed: bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or your distribution's "
+        "package)."
     )
     assert (
         second
-        == "Refusing to run the students' code with your rights; install bubblewrap, or pass --no-sandbox to run it anyway."
+        == "Refusing to run the students' code with your rights; install bubblewrap, or pass --no-sandbox to run it "
+        "anyway."
     )
     assert not (tmp_path / "scores.csv").exists()
 

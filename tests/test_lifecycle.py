@@ -67,7 +67,8 @@ def test_a_server_survives_an_interrupt_of_another_cell_and_still_stops():
         client.wait_for_ready(timeout=60)
         status, _ = _run(
             client,
-            "import requests, time\nfrom tourapp import serve\nfrom tourapp.chapters import hello\nserver = serve(hello.app)",
+            "import requests, time\nfrom tourapp import serve\nfrom tourapp.chapters import hello\nserver = "
+            "serve(hello.app)",
         )
         assert status == "ok"
         # a cell that would run for a minute, interrupted the way the toolbar's stop button does

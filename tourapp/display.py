@@ -226,5 +226,6 @@ def _framed(response):
     height = _frame_height(page)
     return (
         f'<div><iframe srcdoc="{escape(page)}" sandbox title="{escape(response.url)}" '
-        f'style="width: 100%; height: {height}px; resize: vertical; border: 1px solid #ccc; background: white;"></iframe></div>'
+        f'style="width: 100%; height: {height}px; resize: vertical; border: 1px solid #ccc; background: '
+        f'white;"></iframe></div>'
     )

@@ -101,7 +101,8 @@ def _class_page(graded):
             listed = "".join(f"<li>{count} × {_e(message)}</li>" for message, count in failures)
             body.append(
                 f"<tr><td>{_e(exercise)} · {_e(_title(exercise))}</td>"
-                f'<td>{passed} of {len(outcomes)} ({share:.0%}) <span class="bar" style="width: {share * 5:.2f}em"></span></td>'
+                f'<td>{passed} of {len(outcomes)} ({share:.0%}) <span class="bar" style="width: '
+                f'{share * 5:.2f}em"></span></td>'
                 f"<td><ul>{listed}</ul></td></tr>"
             )
         body.append("</table>")
@@ -112,7 +113,8 @@ def _class_page(graded):
             cells = "".join(f'<td class="{_css(s)}">{_mark(p, s)}</td>' for _, p, s in marks[: len(ids)])
             score = sum(p for _, p, _ in marks)
             body.append(
-                f'<tr><td><a href="{quote(g.student)}.html">{_e(g.student)}</a></td>{cells}<td>{score}/{len(marks)}</td></tr>'
+                f"<tr><td><a "
+                f'href="{quote(g.student)}.html">{_e(g.student)}</a></td>{cells}<td>{score}/{len(marks)}</td></tr>'
             )
         body.append("</table>")
     return _page("Class feedback", "\n".join(body))

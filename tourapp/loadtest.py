@@ -90,7 +90,8 @@ def chart(measurements, width=560):
     bar, gap, label = 18, 6, 110
     height = 30 + len(rows) * (len(measurements) * (bar + gap) + 34)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        f'font-size="12">'
     ]
     colours = ["#9e9e9e", "#1f77b4", "#2ca02c", "#d62728"]
     y = 20

@@ -226,7 +226,10 @@ class _Client(NotebookClient):
         if self._output_used <= OUTPUT_LIMIT:
             return super().output(outs, msg, display_id, cell_index)
         if used <= OUTPUT_LIMIT:  # say so once, where it happened
-            note = f"[the grader kept the first {OUTPUT_LIMIT // 2**20} MB of this notebook's output and dropped the rest]\n"
+            note = (
+                f"[the grader kept the first {OUTPUT_LIMIT // 2**20} MB of this notebook's output and dropped the "
+                f"rest]\n"
+            )
             outs.append(new_output("stream", name="stderr", text=note))
         return None
 

@@ -58,7 +58,8 @@ def notes(probe):
     expect_status(
         response,
         200,
-        "either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder than static/files/notes"
+        "either no route matches /notes/tea.txt, or the view looks for tea.txt in another folder than "
+        "static/files/notes"
         if response.status_code == 404
         else None,
     )

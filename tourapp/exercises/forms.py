@@ -44,7 +44,8 @@ def applause(probe):
     "12.2",
     "Subscribe",
     name="subscribe_app",
-    goal="GET /subscribe shows a form; a bad address comes back with a 400, the error and the typed value; a good one redirects with a flash.",
+    goal="GET /subscribe shows a form; a bad address comes back with a 400, the error and the typed value; a good one "
+    "redirects with a flash.",
 )
 def subscribe(probe):
     """Check a form that validates its one field, keeps what was typed (escaped), and redirects when it is right."""
@@ -142,7 +143,8 @@ def _expect_redirect(response, path, hint):
     location = response.headers.get("Location", "")
     if urlsplit(location).path != path:
         raise Miss(
-            f"{response.request.method} {response.request.path_url} redirected to {location or 'nowhere'}, expected {path}.",
+            f"{response.request.method} {response.request.path_url} redirected to {location or 'nowhere'}, expected "
+            f"{path}.",
             hint,
         )
 

@@ -38,7 +38,10 @@ def seeded(probe):
         except Miss as miss:
             if "did not return a valid response" not in str(miss):
                 raise
-            hint = "Flask reads a tuple returned from a view as (body, status); jsonify(pair) turns the pair into a JSON array, as /rmovie does"
+            hint = (
+                "Flask reads a tuple returned from a view as (body, status); jsonify(pair) turns the pair into a "
+                "JSON array, as /rmovie does"
+            )
             raise Miss(miss.message, hint) from None
         expect_status(first, 200)
         if json_body(first) != json_body(again):
@@ -82,7 +85,10 @@ def _catalog_hint(got):
             'send a list instead, one object per movie, [{"id": 1, "title": "Toy story"}, …]'
         )
     if isinstance(got, list) and got and all(isinstance(item, list) for item in got):
-        return 'each movie should be an object with its id and title, {"id": 1, "title": "Toy story"}, not an [id, title] pair'
+        return (
+            'each movie should be an object with its id and title, {"id": 1, "title": "Toy story"}, not an [id, '
+            "title] pair"
+        )
     if isinstance(got, list) and sorted(got, key=str) == sorted(CATALOG, key=str):
         return "the movies are right but not their order: keep the order of MOVIES, by id"
     return None

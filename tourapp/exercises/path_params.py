@@ -22,7 +22,10 @@ def add(probe):
             text,
             "the numbers were joined as text: with <int:a> the view gets an int, and ints add up" if joined else None,
         )
-    not_a_number = "'three' is not a number: with <int:b> in the rule such a path matches no route, and Flask answers 404 by itself"
+    not_a_number = (
+        "'three' is not a number: with <int:b> in the rule such a path matches no route, and Flask answers "
+        "404 by itself"
+    )
     with hinted(not_a_number):
         response = probe.get("/add/2/three/")
     expect_status(response, 404, not_a_number)
@@ -56,7 +59,10 @@ def guest_number(probe):
         "Guest 2 is Robert",
         "digits should still reach the chapter's guest() view: Flask tries the <int:…> rule before a plain <name> one",
     )
-    unknown = "a name that is not in GUESTS should be a 404: call abort(404) when no guest has that name, as guest() does for numbers"
+    unknown = (
+        "a name that is not in GUESTS should be a 404: call abort(404) when no guest has that name, as guest() "
+        "does for numbers"
+    )
     with hinted(unknown):
         response = probe.get("/guests/Nobody/")
     expect_status(response, 404, unknown)
@@ -83,7 +89,10 @@ def languages(probe):
         response, 200, "the chapter's /greet/<name>/ should still answer: add your route to the app create_app builds"
     )
     expect_text(response, "Hello Robert")
-    other = "a language the app does not speak should be a 404: <any(en, es, fr):lang> in the rule matches only those three words"
+    other = (
+        "a language the app does not speak should be a 404: <any(en, es, fr):lang> in the rule matches only those "
+        "three words"
+    )
     with hinted(other):
         response = probe.get("/greet/de/Robert/")
     expect_status(response, 404, other)

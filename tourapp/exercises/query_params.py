@@ -35,7 +35,10 @@ def _welcome_hint(got, expected):
     """Name the usual slip behind a wrong welcome, or None to let expect_text guess."""
     greeting, name = expected.split(" ")
     if "None" in got.split(" "):
-        return "a parameter missing from the query came back as None: request.args.get takes the default as its second argument, 'Hello' for greeting and 'Guest' for name"
+        return (
+            "a parameter missing from the query came back as None: request.args.get takes the default as its "
+            "second argument, 'Hello' for greeting and 'Guest' for name"
+        )
     if got == f"{name} {greeting}":
         return "greeting and name are swapped: the greeting comes first"
     return None
@@ -49,7 +52,10 @@ def _welcome_hint(got, expected):
 )
 def repeat(probe):
     """Check that GET /repeat converts times to an int, with 1 for a missing or a bad value."""
-    convert = "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an int of it, and gives 1 when it is missing or not a whole number"
+    convert = (
+        "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an "
+        "int of it, and gives 1 when it is missing or not a whole number"
+    )
     for query, text in [
         ("?word=ha&times=3", "hahaha"),
         ("?word=ho&times=1", "ho"),
@@ -81,7 +87,10 @@ def greet_all(probe):
         expect_status(response, 200, _status_hint(response, "request.args.getlist('name') gives an empty list instead"))
         hint = None
         if "," in text and response.text == "Hello Lucia":
-            hint = "only the first name came back: request.args.get gives the first value, request.args.getlist('name') gives them all"
+            hint = (
+                "only the first name came back: request.args.get gives the first value, "
+                "request.args.getlist('name') gives them all"
+            )
         elif text == "Hello Guest" and response.text.strip() == "Hello":
             hint = "with no name in the query, getlist returns an empty list: answer 'Hello Guest' then"
         expect_text(response, text, hint)

@@ -88,7 +88,10 @@ def welcome_page(probe):
         expected = f"<h1>Welcome, {shown}!</h1>"
         hint = None
         if response.text == f"<h1>Welcome, {name}!</h1>":
-            hint = "the name went into the page as it was sent, and a browser reads it as markup (a script would run): pass it through escape() (from markupsafe), as get_user does"
+            hint = (
+                "the name went into the page as it was sent, and a browser reads it as markup (a script would "
+                "run): pass it through escape() (from markupsafe), as get_user does"
+            )
         elif response.text.startswith("&lt;h1&gt;"):
             hint = "escape only the name: the <h1> tags are your own markup, and escaped they show as text"
         expect_text(response, expected, hint)

@@ -38,7 +38,8 @@ def signing_says_thanks(test):
         test,
         _app(guestbook=_does_not_redirect),
         "answers the POST with the page itself instead of a redirect",
-        "assert the redirect too: response.history[0].status_code == 302, or post without following and check response.location",
+        "assert the redirect too: response.history[0].status_code == 302, or post without following and check "
+        "response.location",
     )
 
 
@@ -56,7 +57,8 @@ def login_remembers_the_user(test):
         test,
         _app(login=_forgets_the_user),
         "redirects after a log-in but keeps no user in the session",
-        'after logging in, look into the session: with client.session_transaction() as session: assert session["user"] == "ada"',
+        'after logging in, look into the session: with client.session_transaction() as session: assert session["user"] '
+        '== "ada"',
     )
     _expect_fails(
         test,
@@ -130,14 +132,16 @@ def _run(test, app):
     unknown = [name for name in names if name not in FIXTURES]
     if unknown:
         raise Miss(
-            f"{test.__name__}() asks for {', '.join(unknown)}, but the check has only the fixtures app, client and runner."
+            f"{test.__name__}() asks for {', '.join(unknown)}, but the check has only the fixtures app, client and "
+            f"runner."
         )
     fixtures = {"app": app, "client": app.test_client(), "runner": app.test_cli_runner()}
     try:
         test(**{name: fixtures[name] for name in names})
     except NotImplementedError as exc:
         raise NotDone(
-            f"{test.__name__}() still raises NotImplementedError{where(exc, test.__name__)}: replace that line with your test."
+            f"{test.__name__}() still raises NotImplementedError{where(exc, test.__name__)}: replace that line with "
+            f"your test."
         ) from None
     except Exception as exc:
         return exc
