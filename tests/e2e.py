@@ -47,7 +47,8 @@ LAB_SETTINGS = {
 _RUN_STATE = """panel => {
     const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
     const idle = panel.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
-    const failed = panel.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
+    const stderr = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
+    const failed = panel.querySelector(stderr) !== null;
     const busy = prompts.some(p => p.includes('*'));
     const done = prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
     return idle && !busy && (done || failed);

@@ -202,7 +202,10 @@ def solution(name):
 
 
 def grown(method, rule, view, database=None):
-    """Return a builder of a factory: the cities app, on a fresh database unless ``database``, with ``view`` answering ``method rule``."""
+    """Return a builder of a factory: the cities app with ``view`` answering ``method rule``.
+
+    The app works on a fresh database, unless ``database`` names one.
+    """
 
     def build(fresh_database):
         config = {"SQLALCHEMY_DATABASE_URI": database or fresh_database()}

@@ -81,7 +81,8 @@ with serve(templates.app) as server:
     page = requests.get(server.url + "/greet/Peter/")
     print("page:", page.status_code, "Hello Peter" in page.text, "style.css" in page.text)
 init = subprocess.run([sys.executable, "-m", "flask", "--app", "tourapp.chapters.cities", "init-db"],
-                      env=dict(os.environ, DATABASE_URL="sqlite:///{tmp_path}/cities.db"), capture_output=True, text=True)
+                      env=dict(os.environ, DATABASE_URL="sqlite:///{tmp_path}/cities.db"),
+                      capture_output=True, text=True)
 print("init-db:", init.returncode, init.stdout.strip(), init.stderr[-500:])
 """
     script = tmp_path / "notebook.ipy"

@@ -94,7 +94,7 @@ def _lines(text):
 
 
 def _answer(lab, panel, source):
-    """Replace the teapot cell's code by ``source`` as a learner would, run it and its check; return what the check shows."""
+    """Type ``source`` into the teapot cell as a learner would, run it and its check; return what the check shows."""
     cell = panel.locator(".jp-CodeCell").filter(has=lab.page.locator(".cm-content", has_text="def teapot_app"))
     check = cell.locator("xpath=following-sibling::div[contains(@class, 'jp-CodeCell')][1]")
     prompt = check.locator(".jp-InputArea-prompt")

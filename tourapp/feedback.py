@@ -26,12 +26,14 @@ MOST_COMMON = 3  # failure messages listed per exercise on the class page
 _TAG = "flask-tour-{status}"  # a check cell's tag; nbconvert makes it the class celltag_<tag>
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; line-height: 1.4 }
-table { border-collapse: collapse; margin: 1em 0 } td, th { border: 1px solid #d0d7de; padding: 0.3em 0.6em; text-align: left; vertical-align: top }
+table { border-collapse: collapse; margin: 1em 0 }
+td, th { border: 1px solid #d0d7de; padding: 0.3em 0.6em; text-align: left; vertical-align: top }
 .passed { color: #1a7f37 } .failed { color: #cf222e } .not-done { color: #6e7781 }
 .cell { margin: 0.6em 0 } .prompt { color: #6e7781; font-size: 0.8em }
 .input_area pre { background: #f6f8fa; padding: 0.5em; overflow-x: auto }
 .output_area pre { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 40em; overflow-y: auto }
-.celltag_flask-tour-passed, .celltag_flask-tour-failed, .celltag_flask-tour-not-done { border-left: 0.5em solid; padding-left: 0.8em }
+.celltag_flask-tour-passed, .celltag_flask-tour-failed, .celltag_flask-tour-not-done {
+  border-left: 0.5em solid; padding-left: 0.8em }
 .celltag_flask-tour-passed { border-color: #1a7f37; background: #f0fff4 }
 .celltag_flask-tour-failed { border-color: #cf222e; background: #fff5f5 }
 .celltag_flask-tour-not-done { border-color: #6e7781; background: #f6f8fa }

@@ -53,7 +53,7 @@ class ServerProcess:
         self.pid = self._process.pid
 
     def wait_until_ready(self, path, timeout=_START_TIMEOUT):
-        """Wait until ``GET path`` answers (any status); raise RuntimeError with the server's log if it dies or never does."""
+        """Wait until ``GET path`` answers (any status); raise RuntimeError, with the log, if the server never does."""
         deadline = time.monotonic() + timeout
         while True:
             if self._process.poll() is not None:

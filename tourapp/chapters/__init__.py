@@ -48,7 +48,8 @@ class Chapter:
 # fmt: off
 CHAPTERS = [
     Chapter("00", "start-here", "Start here", None, None, None,
-            "Flask and WSGI, URL anatomy, venv and pip, `flask --app … run`, why a background thread, how Try it works"),
+            "Flask and WSGI, URL anatomy, venv and pip, `flask --app … run`, why a background thread, "
+            "how Try it works"),
     Chapter("01", "hello", "Hello, Flask", "hello", "hello", "hello",
             "the classic `hello.py`: `@app.route(\"/\")` → `Hello there!`, the `flask run` banner, app factories"),
     Chapter("02", "query-parameters", "Query parameters", "query_params", "query_params", "query_params",

@@ -1,4 +1,4 @@
-"""Chapter 12's exercises: grow the forms app by applause (POST-redirect-GET and flash), a form, and a session counter."""
+"""Chapter 12's exercises: grow the forms app by applause (POST-redirect-GET, flash), a form, a session counter."""
 
 import base64
 import html

@@ -48,7 +48,8 @@ def health(probe):
     "14.2",
     "Two proxies",
     name="two_proxies_app",
-    goal="behind a load balancer and nginx, /request-info reports the client's address, not a proxy's nor a forged one.",
+    goal="behind a load balancer and nginx, /request-info reports the client's address, "
+    "not a proxy's nor a forged one.",
 )
 def two_proxies(probe):
     """Check that ProxyFix trusts exactly two X-Forwarded-For values."""

@@ -1,4 +1,4 @@
-"""Chapter 08's exercises: grow the static-files app by a picture linked with url_for, a file sent as a file, a cache."""
+"""Chapter 08's exercises: grow the static-files app by a picture linked with url_for, a file sent, a cache."""
 
 import re
 
