@@ -6,6 +6,12 @@ from tourapp import postgres, serve
 
 
 @pytest.fixture
+def db_path(tmp_path):
+    """Name a database file, not yet created, in the test's own temporary folder."""
+    return tmp_path / "cities.db"
+
+
+@pytest.fixture
 def live():
     """Serve an app for the test's duration: ``url = live(app)``."""
     servers = []

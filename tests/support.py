@@ -1,8 +1,10 @@
 """Helpers the tests share: small probe apps, learners' answers, the flask command, real Jupyter kernels."""
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import nbformat
 from flask import Flask
@@ -37,6 +39,28 @@ def open_fds():
 def kernel_manager():
     """Return a manager for a kernel running this environment's Python (like --nbval-current-env)."""
     return KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+
+
+# The tutorial's eight cities (data/cities.sql), as the apps serve them.
+TUTORIAL = [
+    {"id": 1, "name": "Bratislava", "population": 432000},
+    {"id": 2, "name": "Budapest", "population": 1759000},
+    {"id": 3, "name": "Prague", "population": 1280000},
+    {"id": 4, "name": "Warsaw", "population": 1748000},
+    {"id": 5, "name": "Los Angeles", "population": 3971000},
+    {"id": 6, "name": "New York", "population": 8550000},
+    {"id": 7, "name": "Edinburgh", "population": 464000},
+    {"id": 8, "name": "Berlin", "population": 3671000},
+]
+
+
+def rows(db_path):
+    """Read the cities table straight from the file, bypassing the app."""
+    with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
+        return [
+            dict(zip(("id", "name", "population"), row, strict=True))
+            for row in conn.execute("SELECT * FROM cities ORDER BY id")
+        ]
 
 
 # A learner's answers, as the "Try it" tests hand them to the checks.

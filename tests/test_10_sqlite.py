@@ -5,11 +5,10 @@ import os
 import sqlite3
 import subprocess
 import tempfile
-from contextlib import closing
 
 import pytest
 from flask import abort
-from support import MISSING, flask_cli, from_notebook, placeholder, run_check
+from support import MISSING, TUTORIAL, flask_cli, from_notebook, placeholder, rows, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import cities
@@ -17,24 +16,8 @@ from tourapp.db import City, db
 from tourapp.exercises import run
 from tourapp.paths import DATA, ROOT
 
-TUTORIAL = [
-    {"id": 1, "name": "Bratislava", "population": 432000},
-    {"id": 2, "name": "Budapest", "population": 1759000},
-    {"id": 3, "name": "Prague", "population": 1280000},
-    {"id": 4, "name": "Warsaw", "population": 1748000},
-    {"id": 5, "name": "Los Angeles", "population": 3971000},
-    {"id": 6, "name": "New York", "population": 8550000},
-    {"id": 7, "name": "Edinburgh", "population": 464000},
-    {"id": 8, "name": "Berlin", "population": 3671000},
-]
 # data/cities.sql exactly as the tutorial gives it (TRANSCRIPT.md); nothing may change it.
 CITIES_SQL_SHA256 = "8a235d95e7d0958e612a5aac1ea318ca1d1099727592fd1e5037d2f7e2edb040"
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    """Name a database file, not yet created, in the test's own temporary folder."""
-    return tmp_path / "cities.db"
 
 
 @pytest.fixture
@@ -46,15 +29,6 @@ def app(db_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def rows(db_path):
-    """Read the cities table straight from the file, bypassing the app."""
-    with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
-        return [
-            dict(zip(("id", "name", "population"), row, strict=True))
-            for row in conn.execute("SELECT * FROM cities ORDER BY id")
-        ]
 
 
 def test_cities_answers_the_tutorials_json(client):

@@ -1,38 +1,20 @@
 """Chapter 11: the cities as a JSON API: pages, POST and DELETE that refuse bad input, a chart, concurrency."""
 
 import random
-import sqlite3
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
-from contextlib import closing
 
 import pytest
 import requests
 from flask import abort, request
-from support import factory_placeholder, flask_cli, from_notebook, run_check
+from support import TUTORIAL, factory_placeholder, flask_cli, from_notebook, rows, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import api, cities
 from tourapp.db import City, db
 
-TUTORIAL = [
-    {"id": 1, "name": "Bratislava", "population": 432000},
-    {"id": 2, "name": "Budapest", "population": 1759000},
-    {"id": 3, "name": "Prague", "population": 1280000},
-    {"id": 4, "name": "Warsaw", "population": 1748000},
-    {"id": 5, "name": "Los Angeles", "population": 3971000},
-    {"id": 6, "name": "New York", "population": 8550000},
-    {"id": 7, "name": "Edinburgh", "population": 464000},
-    {"id": 8, "name": "Berlin", "population": 3671000},
-]
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    """Name a database file, not yet created, in the test's own temporary folder."""
-    return tmp_path / "cities.db"
 
 
 @pytest.fixture
@@ -44,15 +26,6 @@ def app(db_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def rows(db_path):
-    """Read the cities table straight from the file, bypassing the app."""
-    with closing(sqlite3.connect(db_path)) as conn:  # sqlite3's own `with` commits but never closes
-        return [
-            dict(zip(("id", "name", "population"), row, strict=True))
-            for row in conn.execute("SELECT * FROM cities ORDER BY id")
-        ]
 
 
 def test_cities_without_page_answers_chapter_10s_body(client, db_path):

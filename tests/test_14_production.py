@@ -13,7 +13,7 @@ import psycopg
 import pytest
 import requests
 from sqlalchemy.engine import make_url
-from support import MISSING, factory_placeholder, from_notebook, run_check
+from support import MISSING, TUTORIAL, factory_placeholder, from_notebook, run_check
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tourapp import postgres, processes
@@ -21,16 +21,6 @@ from tourapp.chapters import production
 from tourapp.db import db, init_db
 from tourapp.paths import ROOT
 
-TUTORIAL = [
-    {"id": 1, "name": "Bratislava", "population": 432000},
-    {"id": 2, "name": "Budapest", "population": 1759000},
-    {"id": 3, "name": "Prague", "population": 1280000},
-    {"id": 4, "name": "Warsaw", "population": 1748000},
-    {"id": 5, "name": "Los Angeles", "population": 3971000},
-    {"id": 6, "name": "New York", "population": 8550000},
-    {"id": 7, "name": "Edinburgh", "population": 464000},
-    {"id": 8, "name": "Berlin", "population": 3671000},
-]
 FACTORY = "tourapp.chapters.production:create_app"
 
 
