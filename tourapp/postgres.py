@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import glob
+import hashlib
 import os
 import shutil
 import socket
@@ -24,7 +25,21 @@ from .paths import ROOT
 __all__ = ["Cluster", "available", "start"]
 
 _USER = "tour"
-TEMPLATES = ROOT / "build" / "postgres"
+
+
+def _templates_folder():
+    """Return where fresh data folders are kept to copy: build/ (git-ignored), or /tmp for root.
+
+    As root the server runs as the postgres user, who may not be let into the checkout at all (a
+    clone inside a private folder): its files then live under the system's temporary folder.
+    """
+    if os.geteuid() != 0:
+        return ROOT / "build" / "postgres"
+    digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"flask-tour-postgres-{digest}"
+
+
+TEMPLATES = _templates_folder()
 _DATABASE = "cities"
 
 
@@ -73,7 +88,10 @@ class Cluster:
             on_orphan="INT",
         )  # fsync off: throw-away data
         with open(self.folder / "log", "ab") as log:
-            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            # cwd /: the postgres user may not be let into the folder this process works in
+            self._process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd="/"
+            )
         self.running = True
         _wait_until_ready(self)
         return self
@@ -136,7 +154,7 @@ def _template():
     version = bindir().parent.name if bindir().parent.name[:2].isdigit() else "local"
     template = TEMPLATES / f"template-{version}"
     if not (template / "PG_VERSION").exists():
-        TEMPLATES.mkdir(parents=True, exist_ok=True)
+        TEMPLATES.mkdir(mode=0o755, parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="initdb-", dir=TEMPLATES))  # then renamed: racing processes are fine
         _own(scratch)
         _run(
@@ -203,7 +221,7 @@ def _wait_until_ready(cluster, timeout=60):
 def _run(program, *args):
     """Run one of PostgreSQL's programs (as the postgres user when we are root); raise with its output if it fails."""
     done = subprocess.run(
-        _command(program, *args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        _command(program, *args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, cwd="/"
     )
     if done.returncode:
         raise RuntimeError(f"{program} failed: {(done.stderr or done.stdout).strip()}")

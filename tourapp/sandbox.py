@@ -117,7 +117,7 @@ def wrap(argv, work, limits=Limits(), uid=None):
     # bwrap would make the folders leading to them as private as the originals (/root is 0700).
     leading = {str(p) for path in [*binds, work, *(dest for _, dest in instance)] for p in Path(path).parents}
     for parent in sorted(leading, key=len):
-        if parent != "/" and not _in_system(parent) and parent != "/tmp" and not parent.startswith("/tmp/"):
+        if parent not in ("/", "/tmp") and not _in_system(parent):
             args += ["--perms", "0755", "--dir", parent]
     for path in binds:
         args += ["--ro-bind", path, path]
