@@ -355,7 +355,7 @@ class JupyterLab:
             self.page.wait_for_timeout(100)
         return panel
 
-    def run_all(self, panel, timeout=120_000):
+    def run_all(self, panel, timeout=300_000):  # generous: in CI the slow tests share two cores
         """Clear every output (the saved notebook holds them), then Run All and wait until done."""
         self.menu("Edit", "editmenu:clear-all")
         panel.locator(".jp-OutputArea-output").first.wait_for(state="detached", timeout=10_000)

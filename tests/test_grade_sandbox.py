@@ -35,6 +35,10 @@ SECRET = secrets.token_hex(16)
 BROKE = "the cell that defines `shout_app` stopped with "
 PASSED = ("1", "")
 # name -> (the hostile act, then each exercise's (passed, part of its message))
+# The number (from 1) of chapter 01's first answer cell, where each hostile act goes first.
+ANSWER = next(
+    i for i, cell in enumerate(nbformat.read(SOURCE, as_version=4).cells, 1) if "def shout_app" in cell.source
+)
 HOSTILE = {
     "reader": (
         "print(open({other!r}).read()[:300])\nprint(open({secret!r}).read())",
@@ -68,7 +72,7 @@ HOSTILE = {
     "memory": ("hog = bytearray(1 << 30)", [("0", BROKE + "MemoryError"), PASSED, PASSED]),
     "sleeper": (
         "import time\ntime.sleep(10**6)",
-        [("0", f"not reached: cell 16 (import time) ran past the {TIMEOUT} s limit")] * 3,
+        [("0", f"not reached: cell {ANSWER} (import time) ran past the {TIMEOUT} s limit")] * 3,
     ),
     # Its parent is the sandbox's pid 1: as root the kernel runs as another user, who may not
     # signal it; otherwise pid 1 of a pid namespace ignores the signal. Either way it lives on.
@@ -224,7 +228,12 @@ def test_100_mb_of_output_is_cut_to_what_feedback_needs(run):
     executed = folder / "executed" / "printer.ipynb"
     assert executed.stat().st_size < 3 * 2**20
     outputs = _answer_cell(nbformat.read(executed, as_version=4)).outputs
-    assert "the grader kept the first 2 MB of this notebook's output and dropped the rest" in outputs[-1]["text"]
+    # Cut by the grader, or stopped sooner by the kernel's own memory limit while it sent the flood
+    # (which happens when a loaded machine lets more output pile up in one message).
+    last = outputs[-1]["text"]
+    assert "the grader kept the first 2 MB of this notebook's output and dropped the rest" in last or (
+        last.rstrip().endswith("MemoryError")
+    ), last[-300:]
     assert (folder / "pages" / "printer.html").stat().st_size < 4 * 2**20
 
 
