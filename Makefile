@@ -27,13 +27,18 @@ MINE := my-notebooks
 # LAB_ARGS go to Lab as they are: LAB_ARGS=--no-browser starts it without opening a browser.
 # The learner's command. JupyterLab's root is the learner's folder: the teacher's edition (and
 # its solutions) is out of sight, and every file Lab saves is the learner's own.
+# On one's own machine the apps' links go straight to 127.0.0.1: the proxy the links take on a hub
+# or Binder, and the language-server bridge (no language server is installed), are left out of
+# `make lab`, which then starts sooner.
+LOCAL_ONLY := {'jupyter_server_proxy': False, 'jupyter_lsp': False}
 # Copies are written only for chapters missing from $(MINE); when none is, Python is not even
 # started for it (a second `make lab` is then Lab's own start-up and little else).
 COPIES := $(patsubst notebooks/%,$(MINE)/%,$(wildcard notebooks/[0-9][0-9]-*.ipynb))
 lab: $(STAMP)
 	@for copy in $(COPIES); do [ -e "$$copy" ] || { $(BIN)/python -m tourapp.learner --into $(MINE); break; }; done
 	@echo "Opening $(MINE)/00-start-here.ipynb: JupyterLab prints its address below (…/lab/tree/00-start-here.ipynb?token=…)"
-	$(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.root_dir=$(MINE) --LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab $(LAB_ROOT) --ServerApp.jpserver_extensions="$(LOCAL_ONLY)" --ServerApp.root_dir=$(MINE) \
+		--LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
 
 # A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
 refresh: $(STAMP)
