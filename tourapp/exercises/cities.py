@@ -76,9 +76,8 @@ def by_name(probe):
     expect_json(response, city)
 
 
-def expect_fresh(probe, chapter="cities"):
-    """Fail unless the app's database is outside the repository and holds the tutorial's eight cities."""
-    fresh = FRESH.format(chapter)
+def expect_outside_workbook(probe, hint):
+    """Fail unless the app's database is outside the workbook: the checks may write to it."""
     with probe.app.app_context():
         url = db.engine.url
     database = url.database or ""
@@ -90,8 +89,14 @@ def expect_fresh(probe, chapter="cities"):
         raise Miss(
             f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, "
             "and the check would write to it.",
-            fresh,
+            hint,
         )
+
+
+def expect_fresh(probe, chapter="cities"):
+    """Fail unless the app's database is outside the repository and holds the tutorial's eight cities."""
+    fresh = FRESH.format(chapter)
+    expect_outside_workbook(probe, fresh)
     response = probe.get("/cities")
     expect_status(response, 200)
     ids = [city.get("id") for city in response.json().get("cities", [])]

@@ -1,11 +1,9 @@
 """Chapter 14's exercises: a health check that asks the database, two proxies, a smaller body limit."""
 
-from pathlib import Path
-
 from sqlalchemy import event
 
 from ..db import db
-from ..paths import ROOT
+from .cities import expect_outside_workbook
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 
@@ -21,7 +19,7 @@ CLIENT = "203.0.113.7"  # the client, as the first of two proxies saw it
 )
 def health(probe):
     """Check that GET /health answers ok, and that it asked the database to answer it."""
-    _expect_own_database(probe)
+    expect_outside_workbook(probe, FRESH)
     probe.get("/cities")  # the app builds its database on first use: count what /health asks, not that
     statements = []
     with probe.app.app_context():
@@ -53,7 +51,7 @@ def health(probe):
 )
 def two_proxies(probe):
     """Check that ProxyFix trusts exactly two X-Forwarded-For values."""
-    _expect_own_database(probe)
+    expect_outside_workbook(probe, FRESH)
     for forwarded in (f"{CLIENT}, 10.0.0.2", f"6.6.6.6, {CLIENT}, 10.0.0.2"):
         response = probe.get("/request-info", headers={"X-Forwarded-For": forwarded})
         expect_status(response, 200, "start from production.create_app(…), which has the /request-info route")
@@ -89,7 +87,7 @@ def two_proxies(probe):
 )
 def small_body(probe):
     """Check that MAX_CONTENT_LENGTH is 1024: a 2 KiB city is refused, a small one is created."""
-    _expect_own_database(probe)
+    expect_outside_workbook(probe, FRESH)
     big = {"name": "x" * 200, "population": 1, "padding": "y" * 2000}
     response = probe.post("/cities", json=big)
     expect_status(
@@ -100,19 +98,3 @@ def small_body(probe):
     expect_json(response, {"code": 413, "description": description, "name": "Request Entity Too Large"})
     response = probe.post("/cities", json={"name": "Oslo", "population": 709000})
     expect_status(response, 201, "1024 bytes is plenty for a city: keep the limit at 1024, not lower")
-
-
-def _expect_own_database(probe):
-    """Fail unless the app's database is outside the workbook: the checks may write to it."""
-    with probe.app.app_context():
-        url = db.engine.url
-    database = url.database or ""
-    if (
-        url.get_backend_name() == "sqlite"
-        and database not in ("", ":memory:")
-        and Path(database).resolve().is_relative_to(ROOT)
-    ):
-        raise Miss(
-            f"the app works on {Path(database).resolve().relative_to(ROOT)}, a database inside the workbook, and the "
-            f"check would write to it. Hint: {FRESH}."
-        )
