@@ -1,5 +1,7 @@
 """Fixtures shared by the chapter tests: a live server per test, stopped afterwards; a private PostgreSQL."""
 
+import tempfile
+
 import pytest
 
 from tourapp import postgres, serve
@@ -9,6 +11,16 @@ from tourapp import postgres, serve
 def db_path(tmp_path):
     """Name a database file, not yet created, in the test's own temporary folder."""
     return tmp_path / "cities.db"
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """Return the notebooks' fresh_database(): a new, empty SQLite database in the test's folder each call."""
+
+    def fresh_database():
+        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
+
+    return fresh_database
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from pathlib import Path
 
 import nbformat
 from flask import Flask
@@ -129,3 +130,36 @@ def flask_cli(app_module, *args, env=None):
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     ).stdout
+
+
+# Processes, read from /proc: what a test looks for to prove nothing was left running.
+
+
+def pids():
+    """List the ids of the processes running on this machine."""
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def cmdline(pid):
+    """Return a process's command line as a list, or [] if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
+
+
+def comm(pid):
+    """Return a process's name (at most 15 characters), or '' if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def running(pid):
+    """Tell whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

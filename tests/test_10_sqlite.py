@@ -4,7 +4,6 @@ import hashlib
 import os
 import sqlite3
 import subprocess
-import tempfile
 
 import pytest
 from flask import abort
@@ -327,10 +326,7 @@ def in_the_workbook():
         ),
     ],
 )
-def test_try_it_checks(tmp_path, exercise, build, status, says):
-    def fresh_database():
-        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
-
+def test_try_it_checks(fresh_database, exercise, build, status, says):
     result = run_check(exercise, build(fresh_database))
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

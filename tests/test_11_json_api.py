@@ -1,7 +1,6 @@
 """Chapter 11: the cities as a JSON API: pages, POST and DELETE that refuse bad input, a chart, concurrency."""
 
 import random
-import tempfile
 import threading
 import xml.etree.ElementTree as ET
 
@@ -477,10 +476,7 @@ def population_unnamed_400(city_id):
         ),
     ],
 )
-def test_try_it_checks(tmp_path, exercise, build, status, says):
-    def fresh_database():
-        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
-
+def test_try_it_checks(fresh_database, exercise, build, status, says):
     result = run_check(exercise, build(fresh_database))
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

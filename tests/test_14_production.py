@@ -5,7 +5,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -508,10 +507,7 @@ def health_wrong_body():
         ),
     ],
 )
-def test_try_it_checks(tmp_path, exercise, build, status, says):
-    def fresh_database():
-        return f"sqlite:///{tempfile.mkdtemp(dir=tmp_path)}/cities.db"
-
+def test_try_it_checks(fresh_database, exercise, build, status, says):
     result = run_check(exercise, build(fresh_database))
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message

@@ -4,12 +4,12 @@ import csv
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
+from support import cmdline, comm, pids, running
 
 from tourapp import sandbox
 from tourapp.paths import ROOT
@@ -175,8 +175,8 @@ def test_the_summary_table_and_the_progress_bar(graded):
 def test_that_the_endless_loop_left_no_process_behind(graded):
     _, rows, _ = graded
     assert "ran past the 20 s limit" in next(r["message"] for r in rows if r["student"] == "loop")  # it did loop
-    assert not [pid for pid in _pids() if _name(pid) == NAME[:15] and _running(pid)]
-    assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER] and _running(pid)]
+    assert not [pid for pid in pids() if comm(pid) == NAME[:15] and running(pid)]
+    assert not [pid for pid in pids() if cmdline(pid) == ["sleep", MARKER] and running(pid)]
 
 
 def test_that_each_readable_submission_gets_its_executed_notebook_back(graded):
@@ -265,30 +265,3 @@ def test_chapter_of_a_lone_unreadable_file(tmp_path, chapter, rows):
     path.write_text("not json")
     [graded] = grade([path], chapter=chapter, sandboxed=sandbox.unavailable() is None)
     assert graded.rows() == rows
-
-
-def _pids():
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-
-
-def _cmdline(pid):
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
-    except OSError:
-        return []
-
-
-def _name(pid):
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
-def _running(pid):
-    """Tell whether a process exists and is not a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"

@@ -20,6 +20,7 @@ import e2e
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from support import cmdline, pids
 
 from tourapp import sandbox
 from tourapp.paths import ROOT
@@ -219,7 +220,7 @@ def test_the_host_loopback_listener_was_never_reached(run):
 def test_no_process_outlives_the_run(run):
     _, rows, *_ = run
     assert "BlockingIOError" in rows["processes", "01.1"]["message"]  # it did start all it could
-    assert not [pid for pid in _pids() if _cmdline(pid) == ["sleep", MARKER]]
+    assert not [pid for pid in pids() if cmdline(pid) == ["sleep", MARKER]]
 
 
 @slow
@@ -286,14 +287,3 @@ def test_without_bwrap_no_sandbox_grades_with_your_rights_and_says_so_first(tmp_
         "bubblewrap (bwrap) is not installed: apt-get install bubblewrap (or your distribution's package)"
     )
     assert 'alice,01.1,0,"not done yet: `shout_app` is not defined' in (tmp_path / "scores.csv").read_text()
-
-
-def _pids():
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-
-
-def _cmdline(pid):
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
-    except OSError:
-        return []
