@@ -14,8 +14,9 @@ LOCK ?= requirements.lock
 PYTHONS ?= 3.11 3.12 3.13
 REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 HUB_STAMP := $(VENV)/.hub-stamp
+NBGRADER := .tools/nbgrader/bin/nbgrader
 
-.PHONY: lab refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools clean
+.PHONY: lab refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -57,7 +58,7 @@ lab-teacher: $(STAMP)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP)
+test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/ruff check . || exit $$?; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
@@ -100,6 +101,16 @@ $(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
+
+# nbgrader for teachers who grade with it, and for tests/test_nbgrader.py: the workbook and the
+# lock's versions (its kernel runs the notebooks) plus pyproject's pinned `nbgrader` extra, in an
+# environment of its own so that the learners' `make lab` never shows nbgrader's menus.
+nbgrader-tools: $(NBGRADER)
+
+$(NBGRADER): pyproject.toml $(LOCK) | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(BIN)/python .tools/nbgrader
+	$(UV) pip install --quiet --python .tools/nbgrader/bin/python -c $(LOCK) -e '.[nbgrader]'
+	touch $(NBGRADER)
 
 # uv installs the lock in seconds where pip takes half a minute; pip only fetches uv itself.
 $(UV):

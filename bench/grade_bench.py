@@ -42,7 +42,8 @@ def make_class(folder, students):
     blank = student_edition(source, "notebooks/01-hello.ipynb")
     partly = nbformat.from_dict(blank)
     shout = next(cell for cell in partly.cells if "def shout_app" in cell.source)
-    shout.source = shout.source.replace("# YOUR CODE HERE\n        raise NotImplementedError", 'return "HELLO THERE!"')
+    placeholder = "# YOUR CODE HERE\n        raise NotImplementedError()"
+    shout.source = shout.source.replace(placeholder, 'return "HELLO THERE!"')
     kinds = [source, blank, partly]
     for nb in kinds:  # the kernel's own CPU time, start-up included, read back by timed()
         nb.cells.append(nbformat.v4.new_code_cell(CPU_CELL))

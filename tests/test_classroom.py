@@ -94,15 +94,15 @@ def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
         # test that a solution becomes the placeholder at the solution's own indentation
         (
             "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n",
-            "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError",
+            "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()\n",
         ),
         (
             "def f():\n    x = 1\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n    return 0",
-            "def f():\n    x = 1\n    # YOUR CODE HERE\n    raise NotImplementedError\n    return 0",
+            "def f():\n    x = 1\n    # YOUR CODE HERE\n    raise NotImplementedError()\n    return 0",
         ),
         (
             "def f():\n    def g():\n        ## BEGIN SOLUTION\n        pass\n        #END SOLUTION\n",
-            "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError",
+            "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError()\n",
         ),
         ("x = 1", "x = 1"),
     ],

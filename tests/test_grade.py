@@ -44,10 +44,11 @@ def make_submissions(folder):
 
     partly = nbformat.from_dict(blank)
     shout = _cell(partly, "def shout_app")
-    shout.source = shout.source.replace("# YOUR CODE HERE\n        raise NotImplementedError", 'return "HELLO THERE!"')
+    placeholder = "# YOUR CODE HERE\n        raise NotImplementedError()"
+    shout.source = shout.source.replace(placeholder, 'return "HELLO THERE!"')
     teapot = _cell(partly, "def teapot_app")
     teapot.source = teapot.source.replace(
-        "# YOUR CODE HERE\n    raise NotImplementedError",
+        "# YOUR CODE HERE\n    raise NotImplementedError()",
         '@app.get("/coffee")\n    def coffee():\n        return "I\'m a teapot"',
     )
     submissions["partly"] = partly

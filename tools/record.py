@@ -1,5 +1,8 @@
 """Re-execute notebooks in place, each in a fresh kernel, and strip metadata that churns.
 
+Each notebook is marked for nbgrader first (tourapp.nbgrader_cells): a new exercise gets its
+solution cell, its grade cell and its hidden test on its first record.
+
 Usage: python tools/record.py [NOTEBOOK ...]   (default: every chapter's notebook, from the chapter map)
 """
 
@@ -12,6 +15,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.chapters import CHAPTERS
+from tourapp.nbgrader_cells import mark
 from tourapp.paths import ROOT
 from tourapp.recording import AsRun, kernel_environment, normalize
 
@@ -20,6 +24,7 @@ def record(path):
     """Execute one notebook top to bottom in a fresh kernel of this environment and save it."""
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
+    mark(nb)
     # The same kernel nbval uses (--nbval-current-env), so recorded and tested outputs agree.
     km = AsyncKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
     client = AsRun(nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}})

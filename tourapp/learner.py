@@ -25,7 +25,7 @@ FIRST = "00-start-here.ipynb"
 NOTE = """\
 **Your copy** of `{source}`, made for you by `make lab`. It is yours: edit it, run it, break it;
 nothing overwrites it. Write your code where a cell says `# YOUR CODE HERE`, in place of
-`raise NotImplementedError`, run that cell, then run the check below it. To start this chapter
+`raise NotImplementedError()`, run that cell, then run the check below it. To start this chapter
 afresh, run `make refresh NB={chapter}` in a terminal: this copy moves to `my-notebooks/old/` and a
 new one takes its place."""
 

@@ -5,8 +5,11 @@ Usage: python -m tourapp.student_edition [NOTEBOOK ...] [--out DIR] [--allow-dir
 
 A solution is the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code cell
 (nbgrader's markers). The student edition has ``# YOUR CODE HERE`` and ``raise
-NotImplementedError`` in its place, at the same indentation. A solution must sit inside a
+NotImplementedError()`` in its place, at the same indentation. A solution must sit inside a
 function: the placeholder raises, and at the top level of a cell it would stop "Run All".
+The edition is nbgrader's release of the same notebook (``nbgrader generate_assignment``): the
+same placeholder, the hidden tests of the check cells taken out, check cells locked and answer
+cells undeletable (see :mod:`tourapp.nbgrader_cells`), with one note cell more at the top.
 
 Nothing may leak: an exercise's answer cell (the cell right above its ``check("NN.k")`` cell,
 defining the function the exercise names) without the markers stops the edition, naming the
@@ -28,14 +31,14 @@ from .paths import ROOT
 
 __all__ = ["check_answer_cells", "strip_solutions", "student_edition", "uncommitted", "write_edition"]
 
-PLACEHOLDER = ["# YOUR CODE HERE", "raise NotImplementedError"]
+PLACEHOLDER = ["# YOUR CODE HERE", "raise NotImplementedError()"]  # nbgrader's own stub
 _MARKER = re.compile(r"^(\s*)#+\s*(BEGIN|END) SOLUTION\s*$")
 _CHAPTER = re.compile(r"^(\d\d)-")
 NOTE = """\
 **Student edition**, generated from `{source}` by `make student`: do not edit its text here
 (change the source notebook and generate it again). The solutions of the "Try it" exercises
 are taken out and all outputs are cleared. Write your code where a cell says `# YOUR CODE HERE`,
-in place of `raise NotImplementedError`, run that cell, then run the check below it."""
+in place of `raise NotImplementedError()`, run that cell, then run the check below it."""
 
 
 def strip_solutions(source):
@@ -44,7 +47,7 @@ def strip_solutions(source):
     :raise ValueError: the markers do not pair up, or a solution is not inside a function.
     """
     lines, begin, indent = [], None, ""
-    for number, line in enumerate(source.splitlines(), 1):
+    for number, line in enumerate(source.split("\n"), 1):  # as nbgrader splits: the same text back
         marker = _MARKER.match(line)
         if marker is None:
             if begin is None:
@@ -57,7 +60,7 @@ def strip_solutions(source):
             if not indent:
                 raise ValueError(
                     f"line {number}: a solution at the top level of a cell would stop 'Run All' in the "
-                    "student edition, where it becomes `raise NotImplementedError`; put it inside a function"
+                    "student edition, where it becomes `raise NotImplementedError()`; put it inside a function"
                 )
         else:
             if begin is None:
@@ -110,16 +113,20 @@ def student_edition(nb, source, note=None):
     :param note: the first cell's text (``{source}`` is filled in); the student edition's by default.
     :raise ValueError: an answer cell without markers (see :func:`check_answer_cells`), or bad markers.
     """
+    from .nbgrader_cells import mark, strip_hidden_tests
+
     nb = nbformat.from_dict(nb)  # a deep copy: the source notebook stays as it was
-    check_answer_cells(nb)
+    mark(nb)  # as nbgrader sees it, even before the notebook's next record
     for cell in nb.cells:
-        if _has_marker(cell.source):
-            if cell.cell_type != "code":
-                raise ValueError(f"cell {cell.get('id', '?')}: solution markers belong in code cells")
-            try:
+        try:
+            if _has_marker(cell.source):
+                if cell.cell_type != "code":
+                    raise ValueError("solution markers belong in code cells")
                 cell.source = strip_solutions(cell.source)
-            except ValueError as exc:
-                raise ValueError(f"cell {cell.get('id', '?')}, {exc}") from None
+            cell.source = strip_hidden_tests(cell.source)
+        except ValueError as exc:
+            raise ValueError(f"cell {cell.get('id', '?')}, {exc}") from None
+        _lock(cell)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -164,6 +171,15 @@ def uncommitted(paths):
     except FileNotFoundError:  # no git on this machine
         return None
     return status.stdout.splitlines() if status.returncode == 0 else None
+
+
+def _lock(cell):
+    """Lock a cell as nbgrader's release does: checks can be neither changed nor deleted, answers not deleted."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("solution"):
+        cell.metadata["deletable"] = False
+    elif meta.get("grade") or meta.get("locked"):
+        cell.metadata["deletable"] = cell.metadata["editable"] = False
 
 
 def _has_marker(source):

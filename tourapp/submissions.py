@@ -106,17 +106,18 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     async def run_all():
         limit = asyncio.Semaphore(jobs)
 
-        async def one(path):
+        async def one(path, student):
             async with limit:
                 try:
-                    graded = await _grade_one(Path(path), timeout, executed, limits)
+                    graded = await _grade_one(Path(path), student, timeout, executed, limits)
                 except Exception as exc:  # a bug or a full disk here must not end the whole run
-                    graded = Graded(Path(path).stem, problem=f"not graded: {_reason(exc)}", grader_error=True)
+                    graded = Graded(student, problem=f"not graded: {_reason(exc)}", grader_error=True)
             if progress:
                 progress(graded)
             return graded
 
-        return await asyncio.gather(*(one(path) for path in paths))
+        names = student_names(paths)
+        return await asyncio.gather(*(one(path, name) for path, name in zip(paths, names, strict=True)))
 
     try:
         graded = asyncio.run(run_all())
@@ -126,9 +127,26 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     return graded
 
 
-async def _grade_one(path, timeout, executed, limits):
+def student_names(paths):
+    """Name each submission's student: its file's name, or where those repeat, its own folder.
+
+    nbgrader collects ``submitted/<student>/<assignment>/01-hello.ipynb``: every file has the
+    same name there, and the student is the first folder in which the paths differ.
+    """
+    paths = [Path(path).absolute() for path in paths]
+    stems = [path.stem for path in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    common = Path(os.path.commonpath([path.parent for path in paths]))
+    names = [path.relative_to(common).parts[0] if path.parent != common else path.stem for path in paths]
+    if len(set(names)) == len(names):
+        return names
+    return ["-".join(path.relative_to(common).with_suffix("").parts) for path in paths]
+
+
+async def _grade_one(path, student, timeout, executed, limits):
     """Run one submission in a fresh kernel and collect what its checks reported."""
-    graded = Graded(path.stem)
+    graded = Graded(student)
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)

@@ -6,7 +6,7 @@ requests and compares the answers with ``expect_status``, ``expect_text``, ``exp
 :func:`run` turns whatever happens into a :class:`Result`, and :func:`check` prints it.
 """
 
-from .checking import check, run
+from .checking import assert_passed, check, run
 from .registry import CHECK_CELL, Exercise, exercise, for_chapter, get
 from .results import MIMETYPE, Result, results_in
 
@@ -15,6 +15,7 @@ __all__ = [
     "MIMETYPE",
     "Exercise",
     "Result",
+    "assert_passed",
     "check",
     "exercise",
     "for_chapter",

@@ -15,12 +15,14 @@ from .expect import Miss, NotDone, Probe, describe, where
 from .registry import BROKEN, for_chapter, get
 from .results import MIMETYPE, Result
 
-__all__ = ["check", "run"]
+__all__ = ["assert_passed", "check", "run"]
 
 _MISSING = object()
 _DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE)
 # Function name -> why the last cell that defines it failed; gone once a cell defines it cleanly.
 _broken_cells: dict[str, str] = {}
+# Exercise id -> what its last check in this kernel said, for assert_passed().
+_last: dict[str, Result] = {}
 
 
 def check(exercise_id, app=_MISSING):
@@ -38,6 +40,19 @@ def check(exercise_id, app=_MISSING):
                 return
             app = sys._getframe(1).f_globals.get(exercise.name, _MISSING)
     _report(run(exercise_id, app))
+
+
+def assert_passed(exercise_id):
+    """Raise AssertionError, with the check's own words, unless the last check of this exercise passed.
+
+    nbgrader's hidden test in every check cell (see :mod:`tourapp.nbgrader_cells`): the grade
+    cell fails exactly when the check above it in the same cell did not pass.
+    """
+    result = _last.get(exercise_id)
+    if result is None:
+        raise AssertionError(f"{exercise_id} was not checked in this kernel: run its check cell")
+    if not result.passed:
+        raise AssertionError(str(result))
 
 
 def run(exercise_id, app=_MISSING):
@@ -144,6 +159,7 @@ def _kind(obj):
 
 def _report(result):
     """Print a result; in a notebook show it as HTML, with its machine-readable copy attached."""
+    _last[result.exercise] = result
     if _in_notebook():
         from IPython.display import display
 
