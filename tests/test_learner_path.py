@@ -12,11 +12,10 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager
 
-from tourapp.exercises import get, results_in
+from tourapp.exercises import CHECK_CELL, get, results_in
 from tourapp.paths import ROOT
 
 NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not p.name.startswith("00-")]
-_CHECK = re.compile(r"""^check\(["'](\d\d\.\d+)["']\)\s*$""")
 
 
 def run_all_then_exercises(path):
@@ -29,7 +28,7 @@ def run_all_then_exercises(path):
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
         for index, cell in enumerate(nb.cells):
-            found = _CHECK.match(cell.source.strip())
+            found = CHECK_CELL.search(cell.source)
             if not found:
                 continue
             exercise = get(found.group(1))
