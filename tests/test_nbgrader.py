@@ -18,9 +18,8 @@ import sys
 import e2e
 import nbformat
 import pytest
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+from support import kernel_manager
 
 from tourapp import sandbox
 from tourapp.nbgrader_cells import HIDDEN_BEGIN, mark
@@ -67,8 +66,11 @@ def test_a_failed_check_fails_its_hidden_assert_with_the_checks_own_words():
     nb = nbformat.read(ROOT / "notebooks" / "01-hello.ipynb", as_version=4)
     answer = next(cell for cell in nb.cells if _nbgrader(cell.metadata).get("grade_id") == "answer-01-1")
     answer.source = answer.source.replace('"Hello there!".upper()', '"hello there!"')
-    km = AsyncKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
-    NotebookClient(nb, km=km, allow_errors=True, timeout=300, resources={"metadata": {"path": str(ROOT)}}).execute()
+    client = NotebookClient(nb, km=kernel_manager(), allow_errors=True, timeout=300)
+    with client.setup_kernel(cleanup_kc=True):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
     errors = {
         _nbgrader(cell.metadata)["grade_id"]: [o for o in cell.outputs if o.output_type == "error"]
         for cell in nb.cells
