@@ -14,7 +14,7 @@ from support import cmdline, comm, pids, running
 from tourapp import sandbox
 from tourapp.paths import ROOT
 from tourapp.student_edition import student_edition
-from tourapp.submissions import grade
+from tourapp.submissions import grade, student_names
 
 # Grading runs a class of submissions in real kernels, one of them until its time limit.
 pytestmark = pytest.mark.slow
@@ -266,3 +266,19 @@ def test_chapter_of_a_lone_unreadable_file(tmp_path, chapter, rows):
     path.write_text("not json")
     [graded] = grade([path], chapter=chapter, sandboxed=sandbox.unavailable() is None)
     assert graded.rows() == rows
+
+
+@pytest.mark.parametrize(
+    ("paths", "names"),
+    [
+        # test that a student is named after their file, or their folder where the files share a name
+        (["class/alice.ipynb", "class/bob.ipynb"], ["alice", "bob"]),
+        (["a/alice/01-hello.ipynb", "a/bob/01-hello.ipynb"], ["alice", "bob"]),
+        # nbgrader's layout, even for one student
+        (["course/submitted/alice/ch01/01-hello.ipynb"], ["alice"]),
+        (["c/autograded/bob/ch01/01-hello.ipynb", "c/autograded/carol/ch01/01-hello.ipynb"], ["bob", "carol"]),
+        (["x/alice/01.ipynb", "x/alice/ch/01.ipynb", "x/01.ipynb"], ["alice-01", "alice-ch-01", "01"]),
+    ],
+)
+def test_student_names(paths, names):
+    assert student_names(paths) == names

@@ -127,6 +127,9 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     return graded
 
 
+_NBGRADER_FOLDERS = {"submitted", "autograded"}  # <folder>/<student>/<assignment>/<notebook>
+
+
 def student_names(paths):
     """Name each submission's student: its file's name, or where those repeat, its own folder.
 
@@ -134,6 +137,8 @@ def student_names(paths):
     same name there, and the student is the first folder in which the paths differ.
     """
     paths = [Path(path).absolute() for path in paths]
+    if all(len(path.parts) > 4 and path.parts[-4] in _NBGRADER_FOLDERS for path in paths):
+        return [path.parts[-3] for path in paths]
     stems = [path.stem for path in paths]
     if len(set(stems)) == len(stems):
         return stems
