@@ -20,7 +20,7 @@ HUB_STAMP := $(VENV)/.hub-stamp
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # `jupyter lab` less two start-up costs whose result Lab never uses (tools/lab.py says which):
-# a second `make lab` answers in about a third of the time.
+# a second `make lab` takes less than half the CPU time it did.
 LAB := $(BIN)/python tools/lab.py
 # More options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8890".
 LAB_ARGS ?=
