@@ -96,7 +96,7 @@ $(REPO2DOCKER):
 hub-tools: $(HUB_STAMP)
 
 $(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
-	$(UV) pip install --quiet --python $(BIN)/python -c $(LOCK) -e '.[test,hub]'
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c $(LOCK) -e '.[test,hub]'
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
@@ -107,8 +107,10 @@ $(UV):
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.9'
 
 # The lock pins every package, so `-e .[test]` adds only the workbook itself: nothing drifts.
+# Bytecode is compiled now (uv does not by default): the grader's sandboxed kernels see the
+# packages read-only and would otherwise compile them in every kernel.
 $(STAMP): pyproject.toml $(LOCK) | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)
 
 # Resolve pyproject.toml's dependencies for every platform and Python >= 3.11 at once, keeping

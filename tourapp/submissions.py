@@ -30,6 +30,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 
 from . import sandbox
+from .bytecode import precompile
 from .exercises import CHECK_CELL, MIMETYPE, Result, for_chapter, results_in
 from .exercises.expect import describe
 
@@ -102,6 +103,7 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     # A process may use CPU until a little after the notebook's own limit would have stopped it.
     limits = sandbox.Limits(cpu=int(timeout) + 30) if sandboxed else None
     jobs = jobs or 2 * (os.cpu_count() or 1)  # kernels often wait (start-up, requests): overlap them
+    precompile()  # once, not in each kernel
 
     async def run_all():
         limit = asyncio.Semaphore(jobs)
