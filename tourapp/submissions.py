@@ -310,8 +310,25 @@ def _reason(exc):
     return describe(exc) if str(exc).strip() else type(exc).__name__
 
 
+# The kernel as ipykernel_launcher starts it, less what only an interactive session uses: the
+# debugger (importing debugpy is a third of the kernel's start-up) and the SQLite history of
+# what was typed. Blocking debugpy's import is how ipykernel runs where debugpy is not installed.
+_LAUNCHER = """
+import sys
+if sys.path[0] in ("", __import__("os").getcwd()):  # the kernel adds it back (ipykernel_launcher)
+    del sys.path[0]
+sys.modules["debugpy"] = None
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
 class _ThisPython(KernelSpecManager):
-    """Offer one kernel, this interpreter's, whatever kernels Jupyter has installed."""
+    """Offer one kernel, this interpreter's, made for grading, whatever kernels Jupyter has installed."""
 
     def get_kernel_spec(self, kernel_name):
-        return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+        spec = get_kernel_dict()
+        python, *_ = spec["argv"]
+        spec["argv"] = [python, "-c", _LAUNCHER, "-f", "{connection_file}", "--HistoryManager.enabled=False"]
+        spec["metadata"] = {**spec.get("metadata", {}), "debugger": False}
+        return self.kernel_spec_class(resource_dir=RESOURCES, **spec)
