@@ -121,6 +121,9 @@ $(UV):
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.9'
 
 # The lock pins every package, so `-e .[test]` adds only the workbook itself: nothing drifts.
+# Bytecode is not compiled here (uv's default): that would add ~7 s of CPU to a newcomer's first
+# `make lab`, whose Python writes what Lab imports as it goes. The grader compiles the rest on its
+# first run (tourapp/bytecode.py), since its sandboxed kernels cannot write it.
 $(STAMP): pyproject.toml $(LOCK) | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)

@@ -30,6 +30,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 
 from . import sandbox
+from .bytecode import precompile
 from .exercises import CHECK_CELL, MIMETYPE, Result, for_chapter, results_in
 from .exercises.expect import describe
 
@@ -102,6 +103,7 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     # A process may use CPU until a little after the notebook's own limit would have stopped it.
     limits = sandbox.Limits(cpu=int(timeout) + 30) if sandboxed else None
     jobs = jobs or 2 * (os.cpu_count() or 1)  # kernels often wait (start-up, requests): overlap them
+    precompile()  # once, not in each kernel
 
     async def run_all():
         limit = asyncio.Semaphore(jobs)
@@ -331,8 +333,25 @@ def _reason(exc):
     return describe(exc) if str(exc).strip() else type(exc).__name__
 
 
+# The kernel as ipykernel_launcher starts it, less what only an interactive session uses: the
+# debugger (importing debugpy is a third of the kernel's start-up) and the SQLite history of
+# what was typed. Blocking debugpy's import is how ipykernel runs where debugpy is not installed.
+_LAUNCHER = """
+import sys
+if sys.path[0] in ("", __import__("os").getcwd()):  # the kernel adds it back (ipykernel_launcher)
+    del sys.path[0]
+sys.modules["debugpy"] = None
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
 class _ThisPython(KernelSpecManager):
-    """Offer one kernel, this interpreter's, whatever kernels Jupyter has installed."""
+    """Offer one kernel, this interpreter's, made for grading, whatever kernels Jupyter has installed."""
 
     def get_kernel_spec(self, kernel_name):
-        return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+        spec = get_kernel_dict()
+        python, *_ = spec["argv"]
+        spec["argv"] = [python, "-c", _LAUNCHER, "-f", "{connection_file}", "--HistoryManager.enabled=False"]
+        spec["metadata"] = {**spec.get("metadata", {}), "debugger": False}
+        return self.kernel_spec_class(resource_dir=RESOURCES, **spec)

@@ -2,7 +2,8 @@
 
 A chapter's exercises live in one module of this package, named after the chapter's module
 (``tourapp/exercises/hello.py`` for ``tourapp/chapters/hello.py``); each check is a function
-decorated with :func:`exercise`. The modules are imported the first time an exercise is looked up.
+decorated with :func:`exercise`. A chapter's module is imported the first time one of its exercises
+is looked up; the others only when an id belongs to no chapter's module.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..chapters import CHAPTERS
+
 __all__ = ["BROKEN", "CHECK_CELL", "Exercise", "exercise", "for_chapter", "get"]
 
 # The cell that grades an exercise: check("NN.k") alone. A check handed an app of its own
@@ -21,7 +24,9 @@ __all__ = ["BROKEN", "CHECK_CELL", "Exercise", "exercise", "for_chapter", "get"]
 CHECK_CELL = re.compile(r"""^\s*check\(\s*["'](\d\d\.\d+)["']\s*\)\s*$""", re.MULTILINE)
 _EXERCISES: dict[str, Exercise] = {}
 BROKEN: dict[str, str] = {}  # module name -> why it could not be imported
-_loaded = False
+_loaded: set[str | None] = set()  # the chapters whose modules were imported; None: all of them
+_BY_NUMBER = {c.number: c for c in CHAPTERS}
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -57,28 +62,38 @@ def exercise(id, title, *, name, goal, kind="app"):
 
 def get(id):
     """Return the exercise with this id, or None."""
-    _load()
+    _load(id.partition(".")[0])
+    if id not in _EXERCISES:
+        _load()
     return _EXERCISES.get(id)
 
 
 def for_chapter(chapter):
     """Return a chapter's exercises in order; ``chapter`` is ``"01"`` or ``1``."""
-    _load()
     chapter = f"{int(chapter):02d}"
+    _load(chapter)
     found = [ex for ex in _EXERCISES.values() if ex.chapter == chapter]
     return sorted(found, key=lambda ex: int(ex.id.partition(".")[2]))
 
 
-def _load():
-    """Import every module of this package once, so that each chapter registers its exercises."""
-    global _loaded
-    if _loaded:
+def _load(chapter=None):
+    """Import a chapter's module of this package once (every module for None), so that it registers its exercises.
+
+    Only the chapter's own where it can: a kernel checking chapter 01 need not import SQLAlchemy
+    for chapter 10's checks.
+    """
+    if None in _loaded or chapter in _loaded:
         return
-    package = importlib.import_module(__package__)
-    for module in pkgutil.iter_modules(package.__path__):
-        name = f"{__package__}.{module.name}"
+    found = _BY_NUMBER.get(chapter, _MISSING) if chapter is not None else _MISSING
+    if found is _MISSING:  # all of them
+        package = importlib.import_module(__package__)
+        names = [module.name for module in pkgutil.iter_modules(package.__path__)]
+    else:
+        names = [found.exercises] if found.exercises else []
+    for module in names:
+        name = f"{__package__}.{module}"
         try:
             importlib.import_module(name)
         except Exception as exc:  # one broken chapter must not take every other chapter's checks down
             BROKEN[name] = f"{type(exc).__name__}: {exc}"
-    _loaded = True
+    _loaded.add(None if found is _MISSING else chapter)
