@@ -265,8 +265,7 @@ class JupyterLab:
         env.update(self.extra_env)
         command = [
             sys.executable,
-            "-m",
-            "jupyterlab",
+            str(ROOT / "tools" / "lab.py"),  # Lab as `make lab` starts it
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={self.port}",
