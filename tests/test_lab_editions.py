@@ -150,6 +150,7 @@ def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
     assert _status() == before
 
 
+@pytest.mark.slow  # CI only: the learner's path above is the one `make test` keeps locally
 def test_the_teachers_edition_opens_and_runs_without_writing_a_tracked_file(browser):
     # test make lab-teacher's promise: Lab's root at the checkout, its settings from
     # tools/lab-teacher (autosave off), a tracked notebook opened and run: the notebook is dirty
