@@ -144,6 +144,11 @@ def test_a_learner_answers_an_exercise_in_their_own_copy(browser, tmp_path):
 
         shown = _answer(lab, panel, TEAPOT.format(answer=RIGHT))
         assert "✓" in shown and "01.2" in shown, shown
+        # the check cell is locked, as in nbgrader's release: typing into it changes nothing
+        check = panel.locator(".jp-CodeCell").filter(has=lab.page.locator(".cm-content", has_text='check("01.2")'))
+        check.locator(".cm-content").click()
+        lab.page.keyboard.type("x = 1")
+        assert check.locator(".cm-content").inner_text() == 'check("01.2")'
         assert ("01.2", "passed") in _saved(mine, until=lambda found: ("01.2", "passed") in found)
         assert lab.writes and all(write.endswith("/01-hello.ipynb") for write in lab.writes)
         lab.close("01-hello.ipynb")
