@@ -10,6 +10,7 @@ notebook).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import shutil
@@ -227,6 +228,9 @@ async def _execute(nb, timeout, limits=None):
             if km.has_kernel:  # nbclient shuts its kernel down; make sure, process group and all
                 await km.shutdown_kernel(now=True)
             _KERNELS.discard(km)
+            # nbclient leaves its exit hook behind when the kernel died before answering; at exit
+            # it would print a traceback about a kernel that is long gone.
+            atexit.unregister(client._cleanup_kernel)
     finally:
         _remove(folder)
     return None, False
