@@ -19,8 +19,14 @@ __all__ = ["Server", "check", "serve", "show", "show_code", "stop_all"]
 
 # Each name is imported when first asked for: `flask --app tourapp.chapters.hello` and the grader
 # import this package too, and need neither IPython nor the checks (a second or so per process).
-_HOMES = {"Server": "server", "serve": "server", "stop_all": "server", "show": "display", "show_code": "display"}
-_HOMES["check"] = "exercises"
+_HOMES = {
+    "Server": "server",
+    "serve": "server",
+    "stop_all": "server",
+    "show": "display",
+    "show_code": "display",
+    "check": "exercises",
+}
 
 
 def __getattr__(name):

@@ -26,7 +26,6 @@ _EXERCISES: dict[str, Exercise] = {}
 BROKEN: dict[str, str] = {}  # module name -> why it could not be imported
 _loaded: set[str | None] = set()  # the chapters whose modules were imported; None: all of them
 _BY_NUMBER = {c.number: c for c in CHAPTERS}
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -84,8 +83,9 @@ def _load(chapter=None):
     """
     if None in _loaded or chapter in _loaded:
         return
-    found = _BY_NUMBER.get(chapter, _MISSING) if chapter is not None else _MISSING
-    if found is _MISSING:  # all of them
+    found = _BY_NUMBER.get(chapter)
+    if found is None:  # every module: asked for all, or for a number that is no chapter
+        chapter = None
         package = importlib.import_module(__package__)
         names = [module.name for module in pkgutil.iter_modules(package.__path__)]
     else:
@@ -96,4 +96,4 @@ def _load(chapter=None):
             importlib.import_module(name)
         except Exception as exc:  # one broken chapter must not take every other chapter's checks down
             BROKEN[name] = f"{type(exc).__name__}: {exc}"
-    _loaded.add(None if found is _MISSING else chapter)
+    _loaded.add(chapter)
