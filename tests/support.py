@@ -1,5 +1,6 @@
 """Helpers the tests share: small probe apps, learners' answers, the flask command, real Jupyter kernels."""
 
+import csv
 import os
 import sqlite3
 import subprocess
@@ -35,6 +36,18 @@ def make_app(name="probe"):
 def open_fds():
     """Count this process's open file descriptors."""
     return len(os.listdir("/proc/self/fd"))
+
+
+def run_grader(*args, timeout=300, env=None):
+    """Run ``python -m tourapp.grade`` with these arguments, as a teacher does; return the finished process."""
+    command = [sys.executable, "-m", "tourapp.grade", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def scores(path):
+    """Return the rows of the grader's CSV, one dict per student and exercise."""
+    with open(path, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
 
 
 def kernel_manager():

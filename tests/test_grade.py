@@ -1,15 +1,12 @@
 """The grader: a folder of typical submissions, graded by `python -m tourapp.grade`, scores checked."""
 
-import csv
 import os
-import subprocess
-import sys
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
-from support import cmdline, comm, pids, running
+from support import cmdline, comm, pids, run_grader, running, scores
 
 from tourapp import sandbox
 from tourapp.paths import ROOT
@@ -84,30 +81,22 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     make_submissions(folder)
     out = folder / "scores.csv"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tourapp.grade",
-            *sorted(map(str, folder.glob("*.ipynb"))),
-            "--out",
-            str(out),
-            "--timeout",
-            "20",
-            "--executed",
-            str(folder / "feedback"),
-            "--feedback",
-            str(folder / "pages"),
-            # Sandboxed where bubblewrap is (tests/test_grade_sandbox.py requires it in CI); these
-            # submissions mean no harm, so the scores are checked everywhere.
-            *([] if sandbox.unavailable() is None else ["--no-sandbox"]),
-        ],
-        capture_output=True,
-        text=True,
+    run = run_grader(
+        *sorted(folder.glob("*.ipynb")),
+        "--out",
+        out,
+        "--timeout",
+        "20",
+        "--executed",
+        folder / "feedback",
+        "--feedback",
+        folder / "pages",
+        # Sandboxed where bubblewrap is (tests/test_grade_sandbox.py requires it in CI); these
+        # submissions mean no harm, so the scores are checked everywhere.
+        *([] if sandbox.unavailable() is None else ["--no-sandbox"]),
         timeout=240,
     )
-    with open(out, newline="", encoding="utf-8") as stream:
-        rows = list(csv.DictReader(stream))
+    rows = scores(out)
     return run, rows, folder
 
 

@@ -7,20 +7,17 @@ loopback only, the time limit) so that even a broken sandbox could not take the 
 Without bubblewrap these tests skip, with the reason; under FLASK_TOUR_E2E=required (CI) they fail.
 """
 
-import csv
 import os
 import secrets
 import select
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import e2e
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
-from support import cmdline, pids
+from support import cmdline, pids, run_grader, scores
 
 from tourapp import sandbox
 from tourapp.paths import ROOT
@@ -129,23 +126,16 @@ def run(tmp_path_factory):
         nbformat.write(nb, folder / f"{name}.ipynb")
 
     with listener:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tourapp.grade",
-                *sorted(map(str, folder.glob("*.ipynb"))),
-                "--out",
-                str(folder / "scores.csv"),
-                "--timeout",
-                str(TIMEOUT),
-                "--executed",
-                str(folder / "executed"),
-                "--feedback",
-                str(folder / "pages"),
-            ],
-            capture_output=True,
-            text=True,
+        done = run_grader(
+            *sorted(folder.glob("*.ipynb")),
+            "--out",
+            folder / "scores.csv",
+            "--timeout",
+            TIMEOUT,
+            "--executed",
+            folder / "executed",
+            "--feedback",
+            folder / "pages",
             timeout=600,
             env={**os.environ, "HOME": str(home)},
         )
@@ -154,8 +144,7 @@ def run(tmp_path_factory):
     leftovers = [p for p in map(Path, targets) if p.exists()]
     for path in leftovers:  # only a broken sandbox leaves them; take them away before failing
         path.unlink()
-    with open(folder / "scores.csv", newline="", encoding="utf-8") as stream:
-        rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(stream)}
+    rows = {(r["student"], r["exercise"]): r for r in scores(folder / "scores.csv")}
     return done, rows, folder, home, reached, leftovers
 
 
@@ -246,21 +235,8 @@ def _grade_without_bwrap(folder, *options):
         cells=[new_code_cell('from tourapp import check\ncheck("01.1")')], metadata={"flask_tour": {"chapter": "01"}}
     )
     nbformat.write(nb, folder / "alice.ipynb")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tourapp.grade",
-            str(folder / "alice.ipynb"),
-            "--out",
-            str(folder / "scores.csv"),
-            *options,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PATH": str(folder / "empty")},
-    )
+    env = {**os.environ, "PATH": str(folder / "empty")}
+    return run_grader(folder / "alice.ipynb", "--out", folder / "scores.csv", *options, env=env)
 
 
 def test_without_bwrap_the_grader_says_so_first_and_refuses(tmp_path):

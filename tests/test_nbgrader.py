@@ -8,18 +8,16 @@ folder of their own: ``generate_assignment`` must give the student edition, and
 ``python -m tourapp.grade`` scores the same files.
 """
 
-import csv
 import json
 import os
 import re
 import subprocess
-import sys
 
 import e2e
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from support import kernel_manager
+from support import kernel_manager, run_grader, scores
 
 from tourapp import sandbox
 from tourapp.nbgrader_cells import HIDDEN_BEGIN, mark
@@ -146,21 +144,19 @@ def course(tmp_path_factory):
         nbgrader("autograde", assignment, "--create", "--force")
         nbgrader("generate_feedback", assignment, "--force")
 
-    scores = subprocess.run(
+    theirs = subprocess.run(
         [NBGRADER / "python", "-c", _SCORES, str(root / "gradebook.db"), json.dumps(CHAPTERS)],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     ours = {}
     for assignment in CHAPTERS:
         out = root / f"ours-{assignment}.csv"
-        grade = [sys.executable, "-m", "tourapp.grade", *map(str, sorted(root.glob(f"submitted/*/{assignment}/*"))),
-                 "--out", str(out), "--timeout", "300"]  # fmt: skip
-        if sandbox.unavailable():
-            grade.append("--no-sandbox")
-        subprocess.run(grade, capture_output=True, text=True, timeout=900, check=True)
-        with open(out, newline="", encoding="utf-8") as stream:
-            ours.update({(assignment, r["student"], r["exercise"]): r["passed"] for r in csv.DictReader(stream)})
-    return root, json.loads(scores.stdout), ours
+        sandboxed = [] if sandbox.unavailable() is None else ["--no-sandbox"]
+        done = run_grader(*sorted(root.glob(f"submitted/*/{assignment}/*")), "--out", out, "--timeout", 300, *sandboxed,
+                     timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        ours.update({(assignment, r["student"], r["exercise"]): r["passed"] for r in scores(out)})
+    return root, json.loads(theirs.stdout), ours
 
 
 # Run in nbgrader's environment: every grade cell's score, by assignment, student and grade id.
