@@ -16,7 +16,7 @@ REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 HUB_STAMP := $(VENV)/.hub-stamp
 NBGRADER := .tools/nbgrader/bin/nbgrader
 
-.PHONY: lab refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
+.PHONY: lab setup refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -43,6 +43,12 @@ lab: $(STAMP)
 	@echo "Opening $(MINE)/00-start-here.ipynb: JupyterLab prints its address below (…/lab/tree/00-start-here.ipynb?token=…)"
 	$(LAB) $(LAB_ROOT) --ServerApp.jpserver_extensions="$(LOCAL_ONLY)" --ServerApp.root_dir=$(MINE) \
 		--LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
+
+# What `make lab` sets up, without starting Lab: the environment and the learner's own copy. A
+# GitHub Codespace runs it when it is created (.devcontainer/devcontainer.json); VS Code then opens
+# the notebooks in my-notebooks/ with .venv's kernel, and `make lab` still works there.
+setup: $(STAMP)
+	$(BIN)/python -m tourapp.learner --into "$(MINE)"
 
 # A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
 refresh: $(STAMP)

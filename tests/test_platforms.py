@@ -22,6 +22,15 @@ BINDER = HUB | {
     "BINDER_PERSISTENT_REQUEST": "v2/gh/OWNER/REPO/0123abc",
 }
 COLAB_MODULES = {"google.colab": object()}
+# What a GitHub Codespace sets in every process of the codespace (its terminals, VS Code's kernels).
+CODESPACE = {
+    "CODESPACES": "true",
+    "CODESPACE_NAME": "ana-flask-tour-5g4wq7",
+    "GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN": "app.github.dev",
+    "VSCODE_CWD": "/",
+}
+# What VS Code passes to the kernels of notebooks it opens on one's own machine.
+VSCODE = {"VSCODE_PID": "4242", "VSCODE_CWD": "/home/ana", "VSCODE_NLS_CONFIG": "{}"}
 README = (ROOT / "README.md").read_text()
 
 
@@ -39,6 +48,16 @@ README = (ROOT / "README.md").read_text()
         ({"COLAB_RELEASE_TAG": "release-colab_20250101-060000_RC00"}, {}, "colab"),
         (BINDER, COLAB_MODULES, "colab"),
         ({}, {"google": object(), "google.protobuf": object()}, "local"),
+        (CODESPACE, {}, "codespaces"),
+        (VSCODE, {}, "vscode"),
+        ({"VSCODE_CWD": "/workspaces/x"}, {}, "vscode"),
+        # a codespace without its forwarding variables is told by VS Code's alone
+        ({"CODESPACES": "true", "VSCODE_PID": "7"}, {}, "vscode"),
+        ({"CODESPACES": "false"}, {}, "local"),
+        # a hub's server started from a VS Code terminal is still reached through the hub
+        (HUB | VSCODE, {}, "jupyterhub"),
+        (HUB | CODESPACE, {}, "jupyterhub"),
+        (CODESPACE, COLAB_MODULES, "colab"),
     ],
 )
 def test_detect_names_the_platform(environ, modules, expected):
@@ -58,6 +77,10 @@ def test_detect_names_the_platform(environ, modules, expected):
         ),
         (BINDER, "/user/alice/proxy/8765/"),
         ({"JUPYTERHUB_SERVICE_PREFIX": ""}, "http://127.0.0.1:8765/"),
+        # in a codespace, the port's forwarded address; VS Code on one's own machine: loopback
+        (CODESPACE, "https://ana-flask-tour-5g4wq7-8765.app.github.dev/"),
+        (VSCODE, "http://127.0.0.1:8765/"),
+        ({"CODESPACES": "true"}, "http://127.0.0.1:8765/"),
     ],
 )
 def test_link_for(environ, expected):

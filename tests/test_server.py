@@ -229,3 +229,15 @@ def test_hub_link_goes_through_the_proxy_while_requests_stay_local(monkeypatch):
         assert f'href="/user/ada/proxy/{server.port}/"' in server._repr_html_()
         assert server.url.startswith("http://127.0.0.1:")
         assert requests.get(server.url, timeout=5).text == "ok"
+
+
+def test_codespace_link_is_the_forwarded_address_while_requests_stay_local(monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    monkeypatch.setenv("CODESPACES", "true")
+    monkeypatch.setenv("CODESPACE_NAME", "ana-flask-tour-5g4wq7")
+    monkeypatch.setenv("GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN", "app.github.dev")
+    with serve(make_app()) as server:
+        forwarded = f"https://ana-flask-tour-5g4wq7-{server.port}.app.github.dev/"
+        assert server.link == forwarded
+        assert f'href="{forwarded}"' in server._repr_html_()
+        assert requests.get(server.url, timeout=5).text == "ok"
