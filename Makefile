@@ -15,6 +15,7 @@ PYTHONS ?= 3.11 3.12 3.13
 REPO2DOCKER := .tools/repo2docker/bin/repo2docker
 HUB_STAMP := $(VENV)/.hub-stamp
 NBGRADER := .tools/nbgrader/bin/nbgrader
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: lab setup refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
 
@@ -67,7 +68,7 @@ lab-teacher: $(STAMP)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER)
+test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/ruff check . || exit $$?; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
@@ -83,10 +84,12 @@ test-all:
 record: $(STAMP)
 	$(BIN)/python tools/record.py $(NB)
 
-# The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
+# The student edition: every notebook, solutions taken out, outputs cleared, in build/student/,
+# and each as an HTML page to print or put online (readable contrast, checked with axe-core).
 # It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
 	$(BIN)/python -m tourapp.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
+	$(BIN)/python -m tourapp.handout build/student/*.ipynb
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
@@ -110,6 +113,13 @@ $(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
+
+# axe-core, the accessibility checker tests/test_accessibility.py runs in Chromium, pinned in
+# tools/axe from the npm registry. Without npm those tests skip, with the reason.
+$(AXE): tools/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else echo "npm not found: the accessibility tests will skip (install Node.js and npm to run them)"; fi
 
 # nbgrader for teachers who grade with it, and for tests/test_nbgrader.py: the workbook and the
 # lock's versions (its kernel runs the notebooks) plus pyproject's pinned `nbgrader` extra, in an
@@ -169,4 +179,4 @@ test-pythons:
 
 # Never $(MINE): that is the learner's work.
 clean:
-	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules tools/axe/node_modules build *.egg-info .pytest_cache

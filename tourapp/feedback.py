@@ -28,8 +28,8 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; padding: 0 1em; line-height: 1.4 }
 table { border-collapse: collapse; margin: 1em 0 }
 td, th { border: 1px solid #d0d7de; padding: 0.3em 0.6em; text-align: left; vertical-align: top }
-.passed { color: #1a7f37 } .failed { color: #cf222e } .not-done { color: #6e7781 }
-.cell { margin: 0.6em 0 } .prompt { color: #6e7781; font-size: 0.8em }
+.passed { color: #1a7f37 } .failed { color: #cf222e } .not-done { color: #57606a }
+.cell { margin: 0.6em 0 } .prompt { color: #57606a; font-size: 0.8em }
 .input_area pre { background: #f6f8fa; padding: 0.5em; overflow-x: auto }
 .output_area pre { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 40em; overflow-y: auto }
 .celltag_flask-tour-passed, .celltag_flask-tour-failed, .celltag_flask-tour-not-done {
@@ -176,5 +176,5 @@ def _page(title, body):
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>{_e(title)}</title><style>{_STYLE}{code}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f"<title>{_e(title)}</title><style>{_STYLE}{code}</style></head>\n<body><main>\n{body}\n</main></body></html>\n"
     )
