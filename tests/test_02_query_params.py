@@ -126,6 +126,16 @@ NOTEBOOK = "notebooks/02-query-parameters.ipynb"
 grown = partial(grown_from, query_params.create_app)  # a factory of the chapter's app with one more route
 
 
+def welcome_right():
+    greeting = request.args.get("greeting", "Hello")
+    name = request.args.get("name", "Guest")
+    return f"{greeting} {name}", 200, query_params.PLAIN_TEXT
+
+
+def welcome_as_html():
+    return f"{request.args.get('greeting', 'Hello')} {request.args.get('name', 'Guest')}"
+
+
 def welcome_without_defaults():
     return f"{request.args.get('greeting')} {request.args.get('name')}"
 
@@ -136,6 +146,36 @@ def welcome_by_key():
 
 def welcome_swapped():
     return f"{request.args.get('name', 'Guest')} {request.args.get('greeting', 'Hello')}"
+
+
+def repeat_right():
+    times = request.args.get("times", 1, type=int)
+    if times > 100:
+        return "times must be at most 100", 400, query_params.PLAIN_TEXT
+    return request.args.get("word", "") * times, 200, query_params.PLAIN_TEXT
+
+
+def repeat_as_html():
+    times = request.args.get("times", 1, type=int)
+    if times > 100:
+        return "times must be at most 100", 400
+    return request.args.get("word", "") * times
+
+
+def repeat_unbounded():
+    return request.args.get("word", "") * request.args.get("times", 1, type=int), 200, query_params.PLAIN_TEXT
+
+
+def repeat_cut_short():
+    times = min(request.args.get("times", 1, type=int), 100)
+    return request.args.get("word", "") * times, 200, query_params.PLAIN_TEXT
+
+
+def repeat_bound_off_by_one():
+    times = request.args.get("times", 1, type=int)
+    if times >= 100:
+        return "too many", 400, query_params.PLAIN_TEXT
+    return request.args.get("word", "") * times, 200, query_params.PLAIN_TEXT
 
 
 def repeat_strings():
@@ -169,7 +209,42 @@ def greet_all_without_guest():
         ("02.1", "welcome_app", "passed", "GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia'"),
         ("02.2", "repeat_app", "passed", "answers 'hahaha'"),
         ("02.3", "greet_all_app", "passed", "in plain text"),
+        ("02.1", grown("/welcome", welcome_right), "passed", "in plain text"),
+        ("02.2", grown("/repeat", repeat_right), "passed", "more than 100 is a 400"),
         # test that typical wrong answers fail with a hint that names the mistake
+        (
+            "02.1",
+            grown("/welcome", welcome_as_html),
+            "failed",
+            "GET /welcome answered with Content-Type text/html, expected text/plain. Hint: the answer echoes the "
+            "query as text/html, so a <script> sent in the URL would run",
+        ),
+        (
+            "02.2",
+            grown("/repeat", repeat_as_html),
+            "failed",
+            "GET /repeat?word=ha&times=lots answered with Content-Type text/html, expected text/plain. Hint: the "
+            "answer echoes the query as text/html",
+        ),
+        (
+            "02.2",
+            grown("/repeat", repeat_unbounded),
+            "failed",
+            "GET /repeat?word=ha&times=1000 answered 200 OK, expected 400 BAD REQUEST. Hint: times has no bound, so a "
+            "huge number builds a huge string",
+        ),
+        (
+            "02.2",
+            grown("/repeat", repeat_cut_short),
+            "failed",
+            "GET /repeat?word=ha&times=1000 answered 200 OK, expected 400 BAD REQUEST. Hint: refuse more than 100",
+        ),
+        (
+            "02.2",
+            grown("/repeat", repeat_bound_off_by_one),
+            "failed",
+            "GET /repeat?word=ha&times=100 answered 400 BAD REQUEST, expected 200 OK. Hint: 100 is allowed",
+        ),
         (
             "02.1",
             grown("/welcome", welcome_without_defaults),

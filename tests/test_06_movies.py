@@ -1,16 +1,14 @@
 """Chapter 06: ``/movies`` is a JSON object, ``/rmovie`` a seeded ``[id, title]`` pick."""
 
-import random
 from functools import partial
 
 import pytest
 import requests
-from flask import jsonify, request
+from flask import abort, jsonify, request
 from support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
 from support import grown as grown_from
 
 from tourapp.chapters import movies
-from tourapp.exercises import run
 
 TABLE = '{"1":"Toy story","2":"The Raid","3":"Hero","4":"Ip Man","5":"Kung Fu Panda"}'
 
@@ -146,30 +144,44 @@ def catalog_by_title():
     return sorted(catalog_right(), key=lambda movie: movie["title"])
 
 
-def seeded_right(seed):
-    return jsonify(random.Random(seed).choice(list(movies.MOVIES.items())))
+def pair_right(movie_id):
+    if movie_id not in movies.MOVIES:
+        return {"error": f"no movie with id {movie_id}"}, 404
+    return jsonify((movie_id, movies.MOVIES[movie_id]))
 
 
-def seeded_shared_generator(seed):
-    random.seed(seed)
-    return jsonify(random.choice(list(movies.MOVIES.items())))
+def pair_as_list(movie_id):
+    if movie_id not in movies.MOVIES:
+        return {"error": f"no movie with id {movie_id}"}, 404
+    return [movie_id, movies.MOVIES[movie_id]]
 
 
-def seeded_made_once(seed, picker=random.Random(1)):  # noqa: B008 (the wrong answer: one generator for all calls)
-    return jsonify(picker.choice(list(movies.MOVIES.items())))
+def pair_bare_tuple(movie_id):
+    return movie_id, movies.MOVIES[movie_id]
 
 
-def seeded_bare_tuple(seed):
-    return random.Random(seed).choice(list(movies.MOVIES.items()))
+def pair_as_object(movie_id):
+    return {"id": movie_id, "title": movies.MOVIES[movie_id]}
 
 
-def seeded_title_only(seed):
-    return jsonify(random.Random(seed).choice(list(movies.MOVIES.values())))
+def pair_title_only(movie_id):
+    return jsonify(movies.MOVIES[movie_id])
 
 
-def seeded_as_object(seed):
-    movie_id, title = random.Random(seed).choice(list(movies.MOVIES.items()))
-    return {"id": movie_id, "title": title}
+def pair_unchecked(movie_id):
+    return jsonify((movie_id, movies.MOVIES[movie_id]))
+
+
+def pair_error_as_200(movie_id):
+    if movie_id not in movies.MOVIES:
+        return {"error": f"no movie with id {movie_id}"}
+    return jsonify((movie_id, movies.MOVIES[movie_id]))
+
+
+def pair_html_404(movie_id):
+    if movie_id not in movies.MOVIES:
+        abort(404)
+    return jsonify((movie_id, movies.MOVIES[movie_id]))
 
 
 def search_right():
@@ -202,10 +214,11 @@ def search_needs_q():
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("06.1", "catalog_app", "passed", 'GET /catalog answers [{"id": 1'),
-        ("06.2", "seeded_app", "passed", "first pick of random.Random(seed)"),
+        ("06.2", "pair_app", "passed", 'GET /movies/2/pair answers [2, "The Raid"]'),
         ("06.3", "search_app", "passed", "ignoring case"),
         ("06.1", grown("/catalog", catalog_right), "passed", "every movie in id order"),
-        ("06.2", grown("/rmovie/<int:seed>", seeded_right), "passed", "the same every time"),
+        ("06.2", grown("/movies/<int:movie_id>/pair", pair_right), "passed", "JSON error with status 404"),
+        ("06.2", grown("/movies/<int:movie_id>/pair", pair_as_list), "passed", "JSON error with status 404"),
         ("06.3", grown("/search", search_right), "passed", "or []"),
         # test that typical wrong answers fail with a hint that names the mistake
         (
@@ -230,35 +243,61 @@ def search_needs_q():
         ),
         (
             "06.2",
-            grown("/rmovie/<int:seed>", seeded_shared_generator),
+            grown("/movies/<int:movie_id>/pair", pair_bare_tuple),
             "failed",
-            "GET /rmovie/1 used Python's shared generator",
+            "GET /movies/2/pair answered 500 INTERNAL SERVER ERROR because the view raised TypeError: The view "
+            "function did not return a valid response",
         ),
         (
             "06.2",
-            grown("/rmovie/<int:seed>", seeded_made_once),
+            grown("/movies/<int:movie_id>/pair", pair_bare_tuple),
             "failed",
-            "expected the same movie both times. Hint: make a new generator from the seed in each request",
+            "Hint: Flask reads a tuple returned from a view as (body, status), not as data: jsonify(pair)",
         ),
         (
             "06.2",
-            grown("/rmovie/<int:seed>", seeded_bare_tuple),
+            grown("/movies/<int:movie_id>/pair", pair_as_object),
             "failed",
-            "Hint: Flask reads a tuple returned from a view as (body, status); jsonify(pair)",
+            'answered {"id": 2, "title": "The Raid"}, expected [2, "The Raid"]. Hint: answer the pair as a JSON array',
         ),
         (
             "06.2",
-            grown("/rmovie/<int:seed>", seeded_title_only),
+            grown("/movies/<int:movie_id>/pair", pair_title_only),
             "failed",
-            'answered "The Raid", expected [2, "The Raid"]. Hint: answer the whole pick',
+            'answered "The Raid", expected [2, "The Raid"]. Hint: answer the whole pair',
         ),
-        ("06.2", grown("/rmovie/<int:seed>", seeded_as_object), "failed", "Hint: answer the pair as a JSON array"),
         (
             "06.2",
-            grown("/rmovie/<seed>", seeded_right),
+            grown("/movies/<int:movie_id>/pair", pair_unchecked),
             "failed",
-            "Hint: that is the pick for the text '1', which seeds a generator differently from the number 1: declare "
-            "the part of the URL as a number, <int:seed>.",
+            "GET /movies/9/pair answered 500 INTERNAL SERVER ERROR because the view raised KeyError: 9 in "
+            "pair_unchecked(), line",
+        ),
+        (
+            "06.2",
+            grown("/movies/<int:movie_id>/pair", pair_unchecked),
+            "failed",
+            "Hint: look the id up before you use it, as movie() does",
+        ),
+        (
+            "06.2",
+            grown("/movies/<int:movie_id>/pair", pair_error_as_200),
+            "failed",
+            "GET /movies/9/pair answered 200 OK, expected 404 NOT FOUND. Hint: return the error object and the status "
+            "together",
+        ),
+        (
+            "06.2",
+            grown("/movies/<int:movie_id>/pair", pair_html_404),
+            "failed",
+            "GET /movies/9/pair answered with Content-Type text/html, expected application/json. Hint: abort(404) "
+            "sends Flask's HTML error page",
+        ),
+        (
+            "06.2",
+            grown("/movies/<movie_id>/pair", pair_right),
+            "failed",
+            "GET /movies/2/pair answered 404 NOT FOUND, expected 200 OK. Hint: the id arrived as the text '2'",
         ),
         (
             "06.3",
@@ -306,10 +345,3 @@ def test_try_it_checks(exercise, app, status, says):
     result = run_check(exercise, app, NOTEBOOK)
     assert (result.exercise, result.status) == (exercise, status), result.message
     assert says in result.message
-
-
-def test_that_the_seed_check_leaves_the_shared_generator_as_it_was():
-    random.seed(5)
-    state = random.getstate()
-    assert run("06.2", grown("/rmovie/<int:seed>", seeded_shared_generator)).status == "failed"
-    assert random.getstate() == state

@@ -1,10 +1,7 @@
-"""Chapter 06's exercises: grow the movies app by a list of objects, seeded picks and a search."""
-
-import json
-import random
+"""Chapter 06's exercises: grow the movies app by a list of objects, a pair or a JSON error, and a search."""
 
 from ..chapters.movies import MOVIES
-from .expect import Miss, expect_json, expect_status, json_body
+from .expect import Miss, expect_json, expect_status, hinted, json_body
 from .registry import exercise
 
 CATALOG = [{"id": id, "title": title} for id, title in MOVIES.items()]
@@ -25,33 +22,40 @@ def catalog(probe):
 
 @exercise(
     "06.2",
-    "A movie for every seed",
-    name="seeded_app",
-    goal="GET /rmovie/<seed> answers the first pick of random.Random(seed), the same every time.",
+    "A pair, or a JSON error",
+    name="pair_app",
+    goal='GET /movies/2/pair answers [2, "The Raid"]; an id with no movie answers a JSON error with status 404.',
 )
-def seeded(probe):
-    """Check that GET /rmovie/<seed> answers a seeded generator's first pick, and leaves ``random`` alone."""
-    for seed in (1, 7, 42):
-        expected = list(random.Random(seed).choice(list(MOVIES.items())))
+def pair(probe):
+    """Check that GET /movies/<id>/pair answers an ``[id, title]`` array, or a JSON error with status 404."""
+    for movie_id in (2, 5):
+        path = f"/movies/{movie_id}/pair"
         try:
-            first, again = _untouched(probe, f"/rmovie/{seed}"), _untouched(probe, f"/rmovie/{seed}")
+            response = probe.get(path)
         except Miss as miss:
             if "did not return a valid response" not in str(miss):
                 raise
             hint = (
-                "Flask reads a tuple returned from a view as (body, status); jsonify(pair) turns the pair into a "
-                "JSON array, as /rmovie does"
+                "Flask reads a tuple returned from a view as (body, status), not as data: jsonify(pair) turns the "
+                "pair into a JSON array, as /rmovie does"
             )
             raise Miss(miss.message, hint) from None
-        expect_status(first, 200)
-        if json_body(first) != json_body(again):
-            raise Miss(
-                f"GET /rmovie/{seed} answered {first.text.strip()} and then {again.text.strip()}, expected the same "
-                "movie both times.",
-                "make a new generator from the seed in each request, random.Random(seed), and pick with its "
-                "choice(); a generator made once keeps moving on",
-            )
-        expect_json(first, expected, _seeded_hint(json_body(first), seed, expected))
+        as_text = None
+        if response.status_code == 404 and isinstance(json_body(response), dict):
+            as_text = f"the id arrived as the text '{movie_id}', which is no key of MOVIES: declare it <int:movie_id>"
+        expect_status(response, 200, as_text)
+        expect_json(response, [movie_id, MOVIES[movie_id]], _pair_hint(json_body(response)))
+    with hinted("look the id up before you use it, as movie() does: if movie_id not in movies.MOVIES: …"):
+        response = probe.get("/movies/9/pair")
+    together = 'return the error object and the status together, as movie() does: return {"error": …}, 404'
+    expect_status(response, 404, together if response.status_code == 200 else None)
+    not_json = None
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        not_json = (
+            "abort(404) sends Flask's HTML error page; a program wants JSON: return the error object and the "
+            "status as a pair, as movie() does"
+        )
+    expect_json(response, {"error": "no movie with id 9"}, not_json)
 
 
 @exercise(
@@ -94,36 +98,10 @@ def _catalog_hint(got):
     return None
 
 
-def _seeded_hint(got, seed, expected):
-    """Guess why an answer to GET /rmovie/<seed> is not the seeded generator's first pick."""
-    pairs = [list(movie) for movie in MOVIES.items()]
-    if isinstance(got, list) and got == random.Random(str(seed)).choice(pairs):
-        return (
-            f"that is the pick for the text '{seed}', which seeds a generator differently from the number "
-            f"{seed}: declare the part of the URL as a number, <int:seed>"
-        )
-    if isinstance(got, list) and got in pairs:
-        return (
-            f"random.Random({seed}).choice(list(MOVIES.items())) picks {json.dumps(expected)} first: pick once "
-            "from a generator made from the seed in this request, out of MOVIES.items() in their order"
-        )
-    if isinstance(got, (str, int)):
-        return "answer the whole pick, [id, title], not one part of it: jsonify(pair)"
+def _pair_hint(got):
+    """Guess why an answer to GET /movies/<id>/pair is not the ``[id, title]`` array."""
     if isinstance(got, dict):
         return "answer the pair as a JSON array, [id, title], the way /rmovie does: jsonify(pair)"
+    if isinstance(got, (str, int)):
+        return "answer the whole pair, [id, title], not one part of it"
     return None
-
-
-def _untouched(probe, path):
-    """GET ``path``, and fail if the view drew from (or re-seeded) Python's shared generator."""
-    state = random.getstate()
-    response = probe.get(path)
-    if random.getstate() != state:
-        random.setstate(state)  # leave the shared generator as the learner's code found it
-        raise Miss(
-            f"GET {path} used Python's shared generator (random.seed, random.choice, …), which every module "
-            "draws from.",
-            "give the view a generator of its own, random.Random(seed), so that no other code can shift its "
-            "sequence, nor it theirs",
-        )
-    return response

@@ -3,15 +3,21 @@
 from .expect import expect_mimetype, expect_status, expect_text, hinted
 from .registry import exercise
 
+MAX_TIMES = 100  # 02.2's bound: a larger times is refused, so that no request can build a huge answer
+AS_HTML = (
+    "the answer echoes the query as text/html, so a <script> sent in the URL would run in the visitor's browser: "
+    "answer in plain text, as greet does: return body, 200, query_params.PLAIN_TEXT"
+)
+
 
 @exercise(
     "02.1",
     "Two parameters",
     name="welcome_app",
-    goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia', with Hello and Guest for a missing part.",
+    goal="GET /welcome?greeting=Hi&name=Lucia answers 'Hi Lucia' in plain text, Hello and Guest for a missing part.",
 )
 def welcome(probe):
-    """Check that GET /welcome reads greeting and name from the query, each with its default."""
+    """Check that GET /welcome reads greeting and name from the query, each with its default, into plain text."""
     for query, text in [
         ("?greeting=Hi&name=Lucia", "Hi Lucia"),
         ("?name=Robert&greeting=Hola", "Hola Robert"),  # the order in the URL does not matter
@@ -29,6 +35,7 @@ def welcome(probe):
             ),
         )
         expect_text(response, text, _welcome_hint(response.text, text))
+    expect_mimetype(response, "text/plain", AS_HTML)  # the words first, then how they are sent
 
 
 def _welcome_hint(got, expected):
@@ -48,10 +55,13 @@ def _welcome_hint(got, expected):
     "02.2",
     "A number",
     name="repeat_app",
-    goal="GET /repeat?word=ha&times=3 answers 'hahaha'; times is 1 when it is missing or not a number.",
+    goal=(
+        "GET /repeat?word=ha&times=3 answers 'hahaha' in plain text; times is 1 when it is missing or not a number, "
+        f"and more than {MAX_TIMES} is a 400."
+    ),
 )
 def repeat(probe):
-    """Check that GET /repeat converts times to an int, with 1 for a missing or a bad value."""
+    """Check that GET /repeat converts times to an int (1 when missing or bad), answers text, and bounds times."""
     convert = (
         "query values are strings, and a missing one is None: request.args.get('times', 1, type=int) makes an "
         "int of it, and gives 1 when it is missing or not a whole number"
@@ -68,6 +78,21 @@ def repeat(probe):
             response, 200, _status_hint(response, "request.args.get('times', 1, type=int) gives the default instead")
         )
         expect_text(response, text, convert)
+    expect_mimetype(response, "text/plain", AS_HTML)
+    response = probe.get(f"/repeat?word=ha&times={MAX_TIMES}")
+    at_most = f"{MAX_TIMES} is allowed: refuse only more than {MAX_TIMES}"
+    expect_status(response, 200, at_most if response.status_code == 400 else None)
+    expect_text(response, "ha" * MAX_TIMES)
+    response = probe.get(f"/repeat?word=ha&times={MAX_TIMES * 10}")
+    hint = None
+    if response.status_code == 200 and len(response.text) > len("ha") * MAX_TIMES:
+        hint = (
+            "times has no bound, so a huge number builds a huge string in the server's memory: refuse more than "
+            f"{MAX_TIMES} with status 400 (return a short message, 400, query_params.PLAIN_TEXT)"
+        )
+    elif response.status_code == 200:
+        hint = f"refuse more than {MAX_TIMES} with status 400, so the visitor learns why, instead of cutting it short"
+    expect_status(response, 400, hint)
 
 
 @exercise(
