@@ -1,10 +1,12 @@
 """Chapter 10: the tutorial's cities in SQLite: GET /cities exactly, one city by id, JSON errors, flask init-db."""
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
 
+import nbformat
 import pytest
 from flask import abort
 from support import MISSING, TUTORIAL, flask_cli, from_notebook, placeholder, rows, run_check
@@ -340,3 +342,16 @@ def test_that_a_check_refuses_a_database_an_earlier_run_changed(db_path):
     assert result.status == "failed"
     assert "holds cities with the ids [1, 2, 3, 4, 5, 6, 7, 8, 9], expected the tutorial's eight" in result.message
     assert "a new one for every app" in result.message
+
+
+def test_the_notebook_shows_the_model_not_the_plumbing():
+    # test that a learner reads the model, create_all and the tutorial's view as TRANSCRIPT.md has it,
+    # and not the workbook's locks, finalizers, PRAGMAs or SQL parsing
+    nb = nbformat.read(ROOT / "notebooks" / "10-sqlite.ipynb", as_version=4)
+    shown = json.dumps([cell.get("outputs", []) for cell in nb.cells if cell.cell_type == "code"])
+    for plumbing in ("PRAGMA", "weakref", "threading.Lock", "_ROWS", "executescript"):
+        assert plumbing not in shown, plumbing
+    assert "class City(db.Model)" in shown
+    assert any("db.create_all()" in cell.source for cell in nb.cells if cell.cell_type == "code")
+    prose = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    assert "`jsonify(cities=[city.serialize() for city in City.query.all()])`" in prose

@@ -403,6 +403,38 @@ def population_unnamed_400(city_id):
     return population_right(city_id)
 
 
+def largest_right(n_default=3, order=None, limit=True, read=None):
+    n = read() if read else api.whole_number("n", 1, 100, default=n_default)
+    query = db.select(City).order_by(order if order is not None else City.population.desc())
+    if limit:
+        query = query.limit(n)
+    return {"cities": [city.serialize() for city in db.session.execute(query).scalars()]}
+
+
+def largest_ascending():
+    return largest_right(order=City.population)
+
+
+def largest_unlimited():
+    return largest_right(limit=False)
+
+
+def largest_lenient():
+    # the classic slip: type=int turns "many" into the default instead of refusing it
+    return largest_right(read=lambda: request.args.get("n", 3, type=int))
+
+
+def largest_unnamed_400():
+    n = request.args.get("n", "3")
+    if not n.isdigit() or not 1 <= int(n) <= 100:
+        abort(400)
+    return largest_right()
+
+
+def largest_bare_list():
+    return largest_right()["cities"]
+
+
 @pytest.mark.parametrize(
     ("exercise", "build", "status", "says"),
     [
@@ -466,6 +498,25 @@ def population_unnamed_400(city_id):
             grown("PATCH", "/cities/<int:city_id>", population_unnamed_400),
             "failed",
             'refuse("population", "must be a whole number, 0 or more")',
+        ),
+        # test that 11.2's solution passes, and typical wrong answers fail with a hint naming the mistake
+        ("11.2", solution("largest_app"), "passed", "the n most populous cities"),
+        ("11.2", grown("GET", "/cities/largest", largest_right), "passed", "a bad n is a 400 that names n"),
+        ("11.2", grown("GET", "/cities/largest", largest_ascending), "failed", "City.population.desc()"),
+        ("11.2", grown("GET", "/cities/largest", largest_unlimited), "failed", "answer 3 cities: .limit(n)"),
+        (
+            "11.2",
+            grown("GET", "/cities/largest", largest_lenient),
+            "failed",
+            "GET /cities/largest?n=0 answered 200 OK, expected 400 BAD REQUEST. Hint: n='0' is not a whole number",
+        ),
+        ("11.2", grown("GET", "/cities/largest", largest_unnamed_400), "failed", "does not say that n is at fault"),
+        ("11.2", grown("GET", "/cities/largest", largest_bare_list), "failed", 'the list under "cities"'),
+        (
+            "11.2",
+            lambda fresh_database: factory_placeholder,
+            "not done",
+            "not done yet: factory_placeholder() still raises NotImplementedError",
         ),
         # test that an exercise not started yet is "not done", not a failure
         (

@@ -2,12 +2,14 @@
 
 import re
 
+import nbformat
 import pytest
 import requests
 from flask import flash, make_response, redirect, request, url_for
 from support import MISSING, from_notebook, run_check
 
 from tourapp.chapters import forms
+from tourapp.paths import ROOT
 
 NOTEBOOK = "notebooks/12-forms-and-sessions.ipynb"
 
@@ -174,3 +176,33 @@ def test_exercise_mistakes(exercise, app, says):
 
 def test_notebook_answer_runs_alone():
     assert callable(from_notebook(NOTEBOOK, "visits_app"))
+
+
+def _read_session():
+    """Return the notebook's read_session, defined by its own cell after the setup cell."""
+    nb = nbformat.read(ROOT / NOTEBOOK, as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and c.get("id") != "colab"]
+    namespace = {}
+    exec(cells[0], namespace)
+    exec(next(source for source in cells if source.startswith("def read_session(")), namespace)
+    return namespace["read_session"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"user": "ada"},  # test that a small session, sent as plain base64 JSON, is read
+        {"user": "ada", "seen": ["/guestbook"] * 20},  # and a larger one, which itsdangerous zlib-compresses
+    ],
+)
+def test_read_session_decodes_plain_and_compressed_cookies(data):
+    cookie = forms.app.session_interface.get_signing_serializer(forms.app).dumps(data)
+    assert cookie.startswith(".") == ("seen" in data)
+    assert _read_session()(cookie) == data
+
+
+def test_passwords_are_stored_as_scrypt_hashes():
+    # test that what chapter 12 says generate_password_hash stores holds for the installed Werkzeug
+    method, salt, digest = forms.USERS["ada"].split("$")
+    assert (method, len(salt), len(digest)) == ("scrypt:32768:8:1", 16, 128)
+    assert "lovelace" not in forms.USERS["ada"]

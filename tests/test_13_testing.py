@@ -100,3 +100,31 @@ def placeholder(client):
 def test_checks_tell_good_tests_from_weak_ones(exercise, test, status, says):
     result = run_check(exercise, test)
     assert result.status == status and says in result.message, str(result)
+
+
+def _code_cells():
+    return [c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+
+
+def _recorded_text(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+def test_no_unexplained_405_is_recorded():
+    # test that every request the notebook sends goes to an app that has the route (chapter 10's app
+    # has only GET routes: a POST to it was a 405 the chapter never talked about)
+    for cell in _code_cells():
+        assert "405" not in _recorded_text(cell), cell.source
+
+
+def test_pytest_runs_with_a_quoted_python_and_its_verdict_is_shown():
+    # test that a kernel under a folder with a space still runs pytest (POSIX sh and Windows cmd both
+    # keep "…" together), and that the learner sees the summary line the prose tells them to read
+    runs = [c for c in _code_cells() if "-m pytest" in c.source]
+    assert len(runs) == 2
+    for cell in runs:
+        assert cell.source.startswith('!"{sys.executable}" -m pytest'), cell.source
+    verdicts = [_recorded_text(cell).strip().splitlines()[-1] for cell in runs]
+    assert "1 failed" in verdicts[0] and "2 passed" in verdicts[0], verdicts[0]
+    assert "3 passed" in verdicts[1] and "failed" not in verdicts[1], verdicts[1]
+    assert all("<seconds>s" in verdict for verdict in verdicts), verdicts

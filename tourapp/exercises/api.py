@@ -1,4 +1,4 @@
-"""Chapter 11's exercises: grow the cities API by a new population (PATCH)."""
+"""Chapter 11's exercises: grow the cities API by a new population (PATCH) and the n largest cities."""
 
 import json
 
@@ -56,3 +56,65 @@ def population(probe):
             )
         response = probe.get("/cities/3")
         expect_json(response, changed, "a refused request must leave the city as it was")
+
+
+NEW_YORK = {"id": 6, "name": "New York", "population": 8550000}
+LOS_ANGELES = {"id": 5, "name": "Los Angeles", "population": 3971000}
+BERLIN = {"id": 8, "name": "Berlin", "population": 3671000}
+TOKYO = {"id": 9, "name": "Tokyo", "population": 37_400_000}
+READ_N = (
+    'read n with api.whole_number("n", 1, 100, default=3), which refuses anything else with a 400 that names n '
+    "(request.args.get(\"n\", 3, type=int) would quietly answer a bad n instead of refusing it)"
+)
+
+
+@exercise(
+    "11.2",
+    "The largest cities",
+    name="largest_app",
+    goal="GET /cities/largest?n=… answers the n most populous cities, largest first; a bad n is a 400 that names n.",
+)
+def largest(probe):
+    """Check GET /cities/largest: the n largest cities from the database, and a 400 for an n that is not 1 to 100."""
+    expect_fresh(probe, "api")
+    response = probe.get("/cities/largest")
+    expect_status(response, 200)
+    expect_json(response, {"cities": [NEW_YORK, LOS_ANGELES, BERLIN]}, _largest_hint(response, 3))
+    response = probe.get("/cities/largest", params={"n": 1})
+    expect_status(response, 200)
+    expect_json(response, {"cities": [NEW_YORK]}, _largest_hint(response, 1))
+    created = probe.post("/cities", json={"name": "Tokyo", "population": TOKYO["population"]})
+    expect_status(created, 201, "the API's own POST /cities must keep working: add your route, change no other")
+    response = probe.get("/cities/largest", params={"n": 2})
+    expect_status(response, 200)
+    expect_json(
+        response,
+        {"cities": [TOKYO, NEW_YORK]},
+        "after Tokyo was added the answer should change: ask the database in every request",
+    )
+    for bad in ("0", "101", "many", "-1", "2.5", ""):
+        response = probe.get("/cities/largest", params={"n": bad})
+        expect_status(response, 400, f"n={bad!r} is not a whole number from 1 to 100: " + READ_N)
+        got = json_body(response)
+        description = got.get("description") if isinstance(got, dict) else None
+        if not (isinstance(description, str) and description.startswith("n ")):
+            raise Miss(
+                f"GET /cities/largest?n={bad} answered 400 with {response.text.strip()[:120]}, "
+                "which does not say that n is at fault.",
+                READ_N,
+            )
+
+
+def _largest_hint(response, n):
+    """Guess why GET /cities/largest did not answer the ``n`` largest cities."""
+    got = json_body(response)
+    cities = got.get("cities") if isinstance(got, dict) else None
+    if isinstance(got, list):
+        return 'answer an object with the list under "cities", as GET /cities does: {"cities": [...]}'
+    if not isinstance(cities, list):
+        return 'answer {"cities": [city.serialize() for city in …]}'
+    if len(cities) != n:
+        return f"answer {n} cities: .limit(n) on the query, with n = 3 when the request gives none"
+    if cities and isinstance(cities[0], dict) and cities[0].get("name") == "Bratislava":
+        return "those are the smallest: sort from the largest down, City.population.desc()"
+    return "order the cities by City.population.desc() and keep the first n with .limit(n)"

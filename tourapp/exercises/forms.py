@@ -64,8 +64,8 @@ def subscribe(probe):
         kept = _field_values(response.text).get("email")
         if kept != typed:
             hint = (
-                'fill the field with what was typed: value="{{ email }}", where the view passes '
-                'email=request.form.get("email", "")'
+                "fill the field with what was typed: {{ form.email() }} does it, or "
+                'value="{{ email }}" where the view passes email=request.form.get("email", "")'
             )
             raise Miss(
                 f"POST /subscribe with {typed!r} showed the field with the value {kept!r}, expected what was typed.",
