@@ -160,10 +160,12 @@ upgrade: | $(UV)
 
 # The floors pyproject.toml states, proven: the oldest allowed version of every direct
 # dependency, in .venv-lowest, must pass the whole suite.
+# nbgrader's environment is then built from the lowest lock: it is removed afterwards, so that the
+# next `make test` builds it again from requirements.lock.
 test-lowest: | $(UV)
 	mkdir -p build
 	$(UV_COMPILE) --resolution lowest-direct --no-header -o build/lowest.lock
-	$(MAKE) test VENV=.venv-lowest LOCK=build/lowest.lock
+	$(MAKE) test VENV=.venv-lowest LOCK=build/lowest.lock; status=$$?; rm -rf .tools/nbgrader; exit $$status
 
 # The suite on every Python a learner may have (.venv-3.12 …), each from the same lock. The
 # interpreter is pythonX.Y on PATH, else pyenv's.

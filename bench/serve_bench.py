@@ -8,7 +8,6 @@
 
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import time
 
 import requests
 
-from tourapp import serve
+from tourapp import lifecycle, serve
 from tourapp.chapters import hello
 
 APP = "tourapp.chapters.hello"
@@ -37,17 +36,11 @@ def time_serve_to_first_200(runs=30):
     return samples
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def time_flask_run_to_first_200(runs=5):
     """Time `flask --app … run` in a fresh process until it answers 200."""
     samples = []
     for _ in range(runs):
-        port = _free_port()
+        port = lifecycle.free_port()
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", APP, "run", "--port", str(port)],

@@ -17,8 +17,6 @@ import os
 import resource
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,15 +25,10 @@ from pathlib import Path
 
 import requests
 
+from tourapp import lifecycle
+
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = "goals: first <= 20 s, second < 3 s"
-
-
-def free_port():
-    """Ask the OS for a free port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cpu_of_children():
@@ -47,7 +40,7 @@ def cpu_of_children():
 def start_lab(clone, home, extra_env=None, timeout=300):
     """Run `make lab` in the clone; return the seconds until Lab's /api/status answers and the CPU
     seconds make and all it ran used until Lab was shut down."""
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = lifecycle.free_port(), secrets.token_hex(16)
     lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
     env = dict(
         os.environ,
@@ -102,8 +95,7 @@ def stop(make, url, token):
         requests.post(f"{url}/api/shutdown", headers={"Authorization": f"token {token}"}, timeout=10)
         make.wait(timeout=30)
     except (requests.RequestException, subprocess.TimeoutExpired):
-        os.killpg(make.pid, signal.SIGTERM)
-        make.wait()
+        lifecycle.stop_group(make)
 
 
 def pip_install(clone):

@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from tourapp import lifecycle
 from tourapp.paths import ROOT
 
 # .ci/run sets this: there a missing Chromium means a broken CI image, not a learner without root.
@@ -176,16 +176,6 @@ def _running(pid):
     return state != "Z"  # a zombie has exited; only its parent has not collected it yet
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PortTaken(RuntimeError):
-    """JupyterLab could not bind its port."""
-
-
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 serving the repository, driven in a browser context.
 
@@ -201,8 +191,7 @@ class JupyterLab:
         self.settings = settings
         self.extra_env = env or {}
         self.token = secrets.token_hex(16)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = self.url = None  # a free port, taken in __enter__
         self.home = None
         self._process = None
         # Every call the page made to the contents API that could change a file: none may happen.
@@ -225,12 +214,12 @@ class JupyterLab:
         # A short folder: a kernel's socket path (…/runtime/kernel-<uuid>-ipc-1) must fit in 107 bytes.
         self.home = Path(tempfile.mkdtemp(prefix="lab-"))
         try:
-            try:
+
+            def start_on(port):  # called again with another port when another process took this one first
+                self.port, self.url = port, f"http://127.0.0.1:{port}"
                 return self.start()
-            except PortTaken:  # another process took the free port between our look and its bind
-                self.port = _free_port()
-                self.url = f"http://127.0.0.1:{self.port}"
-                return self.start()
+
+            return lifecycle.on_free_port(start_on)
         except BaseException:
             shutil.rmtree(self.home, ignore_errors=True)
             raise
@@ -288,7 +277,7 @@ class JupyterLab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                error = PortTaken if "is already in use" in self.tail() else RuntimeError
+                error = lifecycle.PortTaken if lifecycle.port_taken(self.tail()) else RuntimeError
                 raise error(f"JupyterLab exited with {self._process.returncode}:\n{self.tail()}")
             try:
                 if requests.get(f"{self.url}/api/status", params={"token": self.token}, timeout=2).ok:

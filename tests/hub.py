@@ -24,6 +24,7 @@ import nbformat
 import requests
 from e2e import wait_gone
 
+from tourapp import lifecycle
 from tourapp.paths import ROOT
 
 PROXY = ROOT / "tools" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -72,14 +73,6 @@ def missing():
     return None
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def descendants(pid):
     """List the ids of every process below ``pid`` (servers, kernels, the proxy), from /proc."""
     children = {}
@@ -103,8 +96,7 @@ class JupyterHub:
     def __init__(self):
         self.state = None
         self.token = secrets.token_hex(16)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = self.url = None  # a free port, taken in __enter__
         self._process = None
         self.started = []  # every process the hub started, for stop() to check by pid
         self.leftover = []  # those that outlived the hub's own shutdown
@@ -112,8 +104,13 @@ class JupyterHub:
     def __enter__(self):
         # A short folder: kernels' sockets and the users' homes live below it.
         self.state = tempfile.mkdtemp(prefix="hub-")
-        try:
+
+        def start_on(port):  # called again with other ports when another process took one first
+            self.port, self.url = port, f"http://127.0.0.1:{port}"
             return self.start()
+
+        try:
+            return lifecycle.on_free_port(start_on)
         except BaseException:
             self.stop()
             raise
@@ -135,8 +132,8 @@ class JupyterHub:
         config.write_text(
             CONFIG.format(
                 port=self.port,
-                hub_port=_free_port(),
-                api_port=_free_port(),
+                hub_port=lifecycle.free_port(),
+                api_port=lifecycle.free_port(),
                 proxy=str(PROXY),
                 state=self.state,
                 singleuser=str(BIN / "jupyterhub-singleuser"),
@@ -153,7 +150,8 @@ class JupyterHub:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"JupyterHub exited with {self._process.returncode}:\n{self.tail()}")
+                error = lifecycle.PortTaken if lifecycle.port_taken(self.tail()) else RuntimeError
+                raise error(f"JupyterHub exited with {self._process.returncode}:\n{self.tail()}")
             try:
                 if requests.get(f"{self.url}/hub/api/", timeout=2).ok:
                     return self

@@ -1,9 +1,12 @@
 """show(): a response printed like curl -i, binary bodies summarized, pages made self-contained."""
 
 import base64
+import html
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
+import pytest
 import requests
 from flask import Flask, redirect
 from nbclient import NotebookClient
@@ -11,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from support import kernel_manager
 
 from tourapp import display, serve, show
+from tourapp.chapters import files, static_files
 from tourapp.paths import STATIC
 
 PNG = bytes.fromhex(
@@ -46,7 +50,37 @@ def make_app():
     def go():
         return redirect("/")
 
+    @app.get("/page/<int:n>")
+    def page_n(n):
+        return PAGES[n][0]
+
     return app
+
+
+# Pages whose pictures and stylesheets show() must inline, and the page the frame must carry.
+DOT = f"data:image/png;base64,{base64.b64encode(PNG).decode()}"
+PAGES = [
+    # test that an unquoted src is inlined (and quoted, as base64 may end in "=")
+    ("<p>Hi</p><img src=/dot.png alt=dot>", f'<p>Hi</p><img src="{DOT}" alt=dot>'),
+    # test that data-src is left alone and src is the one inlined
+    ('<p>Hi</p><img data-src="/dot.png" src="/dot.png">', f'<p>Hi</p><img data-src="/dot.png" src="{DOT}">'),
+    # test that a ">" inside a quoted alt does not end the tag early
+    ("<p>Hi</p><img alt='1 > 0' src='/dot.png'>", f"<p>Hi</p><img alt='1 > 0' src='{DOT}'>"),
+    # test that rel is a list of words: "preload stylesheet" is a stylesheet too
+    ('<link rel="preload stylesheet" href="/style.css"><p>Hi</p>', "<style>\np { color: red; }</style><p>Hi</p>"),
+    # test that a character reference in a URL is decoded before it is fetched; the case of names does not matter
+    ('<p>Hi</p><IMG SRC="/dot&#46;png">', f'<p>Hi</p><IMG SRC="{DOT}">'),
+    # test that an alternate stylesheet (off until the reader picks it) and a tag in a comment stay as they are
+    (
+        '<link rel="alternate stylesheet" href="/style.css"><!-- <img src="/dot.png"> --><p>Hi</p>',
+        '<link rel="alternate stylesheet" href="/style.css"><!-- <img src="/dot.png"> --><p>Hi</p>',
+    ),
+]
+
+
+def srcdoc(framed):
+    """Return the page inside a frame made by show(), unescaped."""
+    return html.unescape(re.fullmatch(r'<div><iframe srcdoc="([^"]*)" sandbox .*', framed, re.DOTALL).group(1))
 
 
 def test_text_response_is_printed_like_curl_i(capsys):
@@ -85,6 +119,12 @@ def test_inline_page_carries_its_images_and_styles_in_a_sandboxed_frame():
     assert "data:image/png;base64," in framed
     assert "p { color: red; }" in framed
     assert "/dot.png" not in framed and "<p>" not in framed  # escaped inside srcdoc
+
+
+@pytest.mark.parametrize("n", range(len(PAGES)))
+def test_inlining_reads_tags_as_a_browser_does_and_changes_nothing_else(n):
+    with serve(make_app()) as server:
+        assert srcdoc(display._framed(requests.get(f"{server.url}/page/{n}", timeout=5))) == PAGES[n][1]
 
 
 def test_size_units():
@@ -144,3 +184,44 @@ def test_show_code_folds_a_listing_on_request(monkeypatch):
     assert folded.startswith(summary + "\n\n```xml\n") and folded.endswith("```\n\n</details>")
     assert source in folded
     assert whole == f"`templates/cities_chart.svg`\n\n```xml\n{source}\n```"
+
+
+_CHAPTER_PAGES = """
+import requests
+from tourapp import serve, show
+from tourapp.chapters import files, static_files
+site, pictures = serve(static_files.app), serve(files.app)
+for url in [site.url, f"{site.url}/about", f"{site.url}/static/sid.jpg", f"{pictures.url}/image"]:
+    show(requests.get(url))
+site.stop(), pictures.stop()
+"""
+
+
+def test_every_picture_and_stylesheet_show_inlines_is_the_file_the_app_serves():
+    # test show()'s real output in a kernel for chapter 08's pages and pictures and chapter 05's
+    # /image: every byte of each inline picture, and each stylesheet, against what the app sends
+    nb = new_notebook(cells=[new_code_cell(_CHAPTER_PAGES)])
+    NotebookClient(nb, km=kernel_manager(), timeout=60).execute(cleanup_kc=True)
+    shown = [output.data for output in nb.cells[0].outputs if output.output_type == "display_data"]
+    frames = [srcdoc(data["text/html"]) for data in shown if "text/html" in data]
+    images = [base64.b64decode(data[kind]) for data in shown for kind in ("image/png", "image/jpeg") if kind in data]
+    with serve(static_files.app) as site, serve(files.app) as pictures:
+        originals = [requests.get(url, timeout=5) for url in [f"{site.url}/", f"{site.url}/about"]]
+        assert len(frames) == 2 and images == [
+            requests.get(f"{site.url}/static/sid.jpg", timeout=5).content,
+            requests.get(f"{pictures.url}/image", timeout=5).content,
+        ]
+        served = {}
+        for original, page in zip(originals, frames, strict=True):
+            sources = [tag.attrs["src"] for tag in display._start_tags(original.text) if tag.name == "img"]
+            inlined = [tag.attrs["src"] for tag in display._start_tags(page) if tag.name == "img"]
+            assert len(inlined) == len(sources)
+            for source, data_url in zip(sources, inlined, strict=True):
+                kind, _, data = data_url.partition(";base64,")
+                answer = requests.get(urljoin(original.url, source), timeout=5)
+                assert (kind, base64.b64decode(data, validate=True)) == ("data:image/jpeg", answer.content)
+                served[source] = answer.content
+            css = requests.get(f"{site.url}/static/style.css", timeout=5).text
+            assert f"<style>\n{css}</style>" in page and "<link" not in page
+    assert served == {"/static/sid.jpg": (STATIC / "sid.jpg").read_bytes()}
+    assert images == [(STATIC / "sid.jpg").read_bytes(), (STATIC / "sid.png").read_bytes()]

@@ -1,6 +1,10 @@
-"""serve() under a classroom's habits: endless re-runs, interrupted kernels, exits, load."""
+"""serve() under a classroom's habits (endless re-runs, interrupted kernels, exits, load), and
+tourapp.lifecycle, which every server started from a kernel relies on to stop and to find a port."""
 
 import gc
+import os
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -10,9 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from support import kernel_manager, make_app, open_fds
+from support import kernel_manager, make_app, open_fds, running
 
-from tourapp import serve
+from tourapp import lifecycle, processes, serve
+from tourapp.terminal import flask_run_banner
 
 
 @pytest.mark.slow
@@ -105,3 +110,142 @@ def test_stop_all_runs_at_interpreter_exit():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
     assert out == "running before exit: True\nrunning at exit: False\n"
+
+
+def test_clean_ups_run_once_at_exit_newest_first_and_a_failing_one_stops_none_of_the_others():
+    script = textwrap.dedent(
+        """
+        from tourapp import lifecycle
+        lifecycle.at_exit(lambda: print("first registered, last run"))
+        @lifecycle.at_exit
+        def broken():
+            raise RuntimeError("this clean-up fails")
+        lifecycle.at_exit(lambda: print("last registered, first run"))
+        print("exiting")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout == "exiting\nlast registered, first run\nfirst registered, last run\n"
+    assert "RuntimeError: this clean-up fails" in done.stderr
+
+
+def test_listen_hands_over_a_listening_socket_and_moves_when_its_port_is_taken():
+    with lifecycle.listen() as first:
+        port = first.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # listening already: no race left
+            pass
+        with lifecycle.listen(port) as second:
+            assert second.getsockname()[1] not in (0, port)
+
+
+def _taken_first(monkeypatch):
+    """Make the first free port handed out one that another socket holds; return that socket."""
+    holder = lifecycle.listen()
+    ports = [holder.getsockname()[1]]
+    real = lifecycle.free_port
+    monkeypatch.setattr(lifecycle, "free_port", lambda host="127.0.0.1": ports.pop() if ports else real(host))
+    return holder
+
+
+def test_on_free_port_tries_another_port_when_the_program_finds_its_port_taken(monkeypatch):
+    # test with a real program that binds its port itself: the first port is held by another socket
+    tried = []
+
+    def start(port):
+        tried.append(port)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                output = server.stdout.read()
+                server.stdout.close()
+                raise (lifecycle.PortTaken if lifecycle.port_taken(output) else RuntimeError)(output)
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/", timeout=1).ok:
+                    return server
+            except (requests.ConnectionError, requests.Timeout):  # the holder never answers
+                time.sleep(0.05)
+        raise TimeoutError(port)
+
+    with _taken_first(monkeypatch) as holder:
+        server = lifecycle.on_free_port(start)
+        try:
+            assert tried[0] == holder.getsockname()[1] and len(tried) == 2
+            assert requests.get(f"http://127.0.0.1:{tried[1]}/", timeout=5).ok
+        finally:
+            server.terminate()
+            server.wait()
+            server.stdout.close()
+
+
+def test_on_free_port_gives_up_after_its_attempts():
+    def start(port):
+        raise lifecycle.PortTaken(f"port {port} is taken")
+
+    with pytest.raises(lifecycle.PortTaken, match="is taken") as raised:
+        lifecycle.on_free_port(start, attempts=3)
+    assert raised.value.errno == lifecycle.errno.EADDRINUSE
+
+
+def test_waitress_and_flask_run_move_to_another_port_when_theirs_is_taken(monkeypatch):
+    # test the package's own starters: each finds the held port taken, says so, and tries again
+    with _taken_first(monkeypatch) as holder:
+        with processes.waitress("tourapp.chapters.query_params:create_app") as server:
+            assert server.port != holder.getsockname()[1]
+            assert requests.get(server.url, timeout=5).text == "Home page"
+    with _taken_first(monkeypatch) as holder:
+        banner = flask_run_banner("tourapp.chapters.hello")
+        assert "Running on http://127.0.0.1:" in banner
+        assert f":{holder.getsockname()[1]}" not in banner
+
+
+_GROUP = """
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN if sys.argv[1] == "stubborn" else signal.SIG_DFL)
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="no process groups on this platform")
+@pytest.mark.parametrize("kind", ["polite", "stubborn"])
+def test_stop_group_ends_the_leader_and_its_children_by_the_leaders_pid(kind):
+    # test a polite leader (SIGTERM ends it) and one that ignores SIGTERM (SIGKILL after the timeout)
+    leader = subprocess.Popen(
+        [sys.executable, "-c", _GROUP, kind], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    child = int(leader.stdout.readline())
+    leader.stdout.close()
+    assert running(leader.pid) and running(child)
+    started = time.monotonic()
+    status = lifecycle.stop_group(leader, timeout=1)
+    assert status == (-signal.SIGTERM if kind == "polite" else -signal.SIGKILL)
+    assert time.monotonic() - started < 10
+    deadline = time.monotonic() + 10
+    while running(child) and time.monotonic() < deadline:  # the orphan is reaped by whoever adopted it
+        time.sleep(0.05)
+    assert not running(child)
+
+
+def test_the_process_modules_import_and_stop_where_os_has_no_geteuid_nor_process_groups():
+    # test Windows' os, near enough: without geteuid or killpg, importing works and
+    # stop_group terminates the process alone
+    script = textwrap.dedent(
+        """
+        import os, subprocess, sys
+        for name in ("geteuid", "killpg"):
+            delattr(os, name)
+        import tourapp.lifecycle, tourapp.postgres, tourapp.processes, tourapp.sandbox, tourapp.server, tourapp.terminal
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        print(tourapp.lifecycle.stop_group(process) != 0, tourapp.postgres.available() in (True, False))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "True True\n"), done.stderr

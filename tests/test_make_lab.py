@@ -12,10 +12,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from tourapp import lifecycle
 from tourapp.paths import ROOT
-
-sys.path.insert(0, str(ROOT / "bench"))
-from start_bench import free_port, stop  # noqa: E402  (the bench starts and stops Lab the same way)
 
 VENV = Path(sys.prefix)
 
@@ -23,7 +21,7 @@ VENV = Path(sys.prefix)
 def test_make_lab_opens_chapter_00_of_the_learners_copy_with_a_terminal(tmp_path):
     # test the learner's command end to end: make lab writes their copy, serves it, opens 00,
     # loads Lab's extensions and the terminal's (not the hub proxy's nor the language servers')
-    port, token, mine = free_port(), secrets.token_hex(16), tmp_path / "mine"
+    port, token, mine = lifecycle.free_port(), secrets.token_hex(16), tmp_path / "mine"
     url, auth = f"http://127.0.0.1:{port}", {"Authorization": f"token {token}"}
     env = dict(os.environ, **{name: str(tmp_path / name) for name in ["JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR"]})
     env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), IPYTHONDIR=str(tmp_path / "ipython"))
@@ -54,7 +52,12 @@ def test_make_lab_opens_chapter_00_of_the_learners_copy_with_a_terminal(tmp_path
         assert served["type"] == "notebook" and served["path"] == "00-start-here.ipynb"
         assert requests.get(f"{url}/api/terminals", headers=auth, timeout=30).json() == []
     finally:
-        stop(make, url, token)
+        try:  # Lab's own shutdown first: it stops what it started
+            requests.post(f"{url}/api/shutdown", headers=auth, timeout=10)
+            make.wait(timeout=30)
+        except (requests.RequestException, subprocess.TimeoutExpired):
+            pass
+        lifecycle.stop_group(make)  # make and Lab by make's pid, if either is still there
     loaded = set(re.findall(r"(\w+) \| extension was successfully loaded", log.read_text(errors="replace")))
     assert {"jupyterlab", "jupyter_server_terminals", "notebook_shim"} <= loaded
     assert not loaded & {"jupyter_server_proxy", "jupyter_lsp"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import inspect
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -16,15 +17,16 @@ __all__ = ["show", "show_code"]
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript", "image/svg+xml")
 _INLINE_IMAGES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif"}
-_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
-_STYLESHEET = re.compile(r"""<link\b[^>]*?\brel\s*=\s*["']?stylesheet["']?[^>]*>""", re.IGNORECASE)
 _MARKUP = re.compile(r"<[a-zA-Z!]")  # a page worth rendering, not a bare sentence
 _BLOCK_TEXT = re.compile(
     r"<(?:p|h[1-6]|li|tr|pre|dt|dd|figcaption)\b[^>]*>(.*?)(?=<(?:/?(?:p|h[1-6]|li|tr|pre|ul|ol|table|div|main|body|dt|dd))\b|$)",
     re.IGNORECASE | re.DOTALL,
 )
-_DATA_IMAGES = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']data:image/[a-z]+;base64,([A-Za-z0-9+/=]+)""", re.IGNORECASE)
-_HREF = re.compile(r"""\bhref\s*=\s*(["'])([^"']*)\1""", re.IGNORECASE)
+_DATA_IMAGE = re.compile(r"data:image/[a-z]+;base64,([A-Za-z0-9+/=]+)$", re.IGNORECASE)
+# One attribute of a start tag, as html.parser's tolerant parser reads it (its attrfind_tolerant):
+# the name, then an optional value, quoted with ' or " or bare.
+_ATTRIBUTE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
+_TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
 _FOLD_AFTER = 25  # lines of show()'s text before the rest is folded away in a notebook
 _FOLD_AT_LEAST = 10  # ... when that hides this many lines or more: folding three is no help
 _LANGUAGES = {".py": "python", ".html": "html", ".sql": "sql", ".css": "css", ".cfg": "ini", ".svg": "xml"}
@@ -126,7 +128,8 @@ def _frame_height(page):
     images sit. The reader can drag the frame's corner where the guess is off.
     """
     text = sum(len(re.sub(r"<[^>]+>|\s+", " ", body).strip()) // 120 + 1 for body in _block_texts(page))
-    sizes = [_image_size(base64.b64decode(data)) for data in _DATA_IMAGES.findall(page)]
+    sources = [tag.attrs.get("src") or "" for tag in _start_tags(page) if tag.name == "img"]
+    sizes = [_image_size(base64.b64decode(m.group(1))) for m in map(_DATA_IMAGE.match, sources) if m]
     rows, row_width, row_height = 0, 0, 0
     for width, height in sizes:  # inline images wrap like words: fill a row, then start the next
         width, height = min(width, 240), height * min(width, 240) // max(width, 1)
@@ -210,22 +213,79 @@ def _framed(response):
             return None
         return answer if answer.ok else None
 
-    def inline_image(match):
-        answer = fetch(match.group(3))
-        if answer is None:
-            return match.group(0)
-        data = base64.b64encode(answer.content).decode("ascii")
-        return f"{match.group(1)}{match.group(2)}data:{_mimetype(answer)};base64,{data}{match.group(2)}"
-
-    def inline_stylesheet(match):
-        href = _HREF.search(match.group(0))
-        answer = fetch(href.group(2)) if href else None
-        return match.group(0) if answer is None else f"<style>\n{answer.text}</style>"
-
-    page = _STYLESHEET.sub(inline_stylesheet, _IMG_SRC.sub(inline_image, page))
+    edits = []  # (start, end, text) in the page's source; everything else stays byte for byte
+    for tag in _start_tags(page):
+        if tag.name == "img" and "src" in tag.values:
+            answer = fetch(tag.attrs["src"] or "")
+            if answer is not None:
+                data = base64.b64encode(answer.content).decode("ascii")
+                edits.append(tag.value_edit(page, "src", f"data:{_mimetype(answer)};base64,{data}"))
+        elif tag.name == "link" and _is_stylesheet(tag.attrs.get("rel")) and tag.attrs.get("href"):
+            answer = fetch(tag.attrs["href"])
+            if answer is not None:
+                edits.append((tag.start, tag.end, f"<style>\n{answer.text}</style>"))
+    for start, end, text in reversed(edits):
+        page = page[:start] + text + page[end:]
     height = _frame_height(page)
     return (
         f'<div><iframe srcdoc="{escape(page)}" sandbox title="{escape(response.url)}" '
         f'style="width: 100%; height: {height}px; resize: vertical; border: 1px solid #ccc; background: '
         f'white;"></iframe></div>'
     )
+
+
+class _StartTag:
+    """One start tag of a page: its name, attributes (values unescaped) and where it and its values stand."""
+
+    def __init__(self, name, attrs, start, text):
+        self.name, self.start, self.end = name, start, start + len(text)
+        self.attrs, self.values = {}, {}  # values: attribute -> (start, end) in the page, quotes included
+        for attr, value in attrs:  # the first of repeated attributes counts, as in a browser
+            self.attrs.setdefault(attr, value)
+        spans, at = [], _TAG_NAME.match(text).end()
+        while match := _ATTRIBUTE.match(text, at):
+            if match.end() == at:
+                break
+            value = (start + match.start(3), start + match.end(3)) if match.group(3) is not None else None
+            spans.append((match.group(1).lower(), value))
+            at = match.end()
+        # Offsets only where they read the same attributes as the parser did; otherwise none.
+        if [name for name, _ in spans] == [name for name, _ in attrs]:
+            for attr, value in spans:
+                if value is not None:
+                    self.values.setdefault(attr, value)
+
+    def value_edit(self, page, attr, value):
+        """Return the (start, end, text) edit of ``page`` that gives ``attr`` a new value (no quotes or ampersands).
+
+        The value keeps its quotes; a bare one gets double quotes.
+        """
+        start, end = self.values[attr]
+        quote = page[start] if end > start and page[start] in "'\"" else '"'
+        return start, end, f"{quote}{value}{quote}"
+
+
+class _StartTags(HTMLParser):
+    """Collect a page's start tags (not those in comments, scripts or styles) with their offsets."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self._lines = [0] + [m.end() for m in re.finditer("\n", page)]
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        line, column = self.getpos()  # where the tag starts: the parser moves on only after this call
+        self.tags.append(_StartTag(tag, attrs, self._lines[line - 1] + column, self.get_starttag_text()))
+
+
+def _start_tags(page):
+    """Return the start tags of a page, in order."""
+    return _StartTags(page).tags
+
+
+def _is_stylesheet(rel):
+    """Tell whether a link's ``rel`` makes it a stylesheet the browser applies (not an alternate one)."""
+    kinds = (rel or "").lower().split()
+    return "stylesheet" in kinds and "alternate" not in kinds

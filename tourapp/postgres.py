@@ -8,23 +8,27 @@ run as the ``postgres`` user (``runuser``), as they would in CI.
 
 from __future__ import annotations
 
-import atexit
 import glob
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from . import lifecycle
 from .paths import ROOT
 
 __all__ = ["Cluster", "available", "start"]
 
 _USER = "tour"
+
+
+def _root():
+    """Tell whether this process runs as root (never on Windows)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _templates_folder():
@@ -33,7 +37,7 @@ def _templates_folder():
     As root the server runs as the postgres user, who may not be let into the checkout at all (a
     clone inside a private folder): its files then live under the system's temporary folder.
     """
-    if os.geteuid() != 0:
+    if not _root():
         return ROOT / "build" / "postgres"
     digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / f"flask-tour-postgres-{digest}"
@@ -66,8 +70,12 @@ class Cluster:
     def __init__(self, folder, port):
         self.folder = Path(folder)
         self.port = port
-        self.url = f"postgresql+psycopg://{_USER}@127.0.0.1:{port}/{_DATABASE}"
         self.running = False
+
+    @property
+    def url(self):
+        """The URL SQLAlchemy connects with."""
+        return f"postgresql+psycopg://{_USER}@127.0.0.1:{self.port}/{_DATABASE}"
 
     def start(self):
         """Start the server (again) on the same folder and port, wait until it answers; return self."""
@@ -138,10 +146,15 @@ def start(folder=None):
     # initdb takes seconds (10 and more on a busy machine); a copy of a fresh one takes milliseconds.
     shutil.copytree(_template(), folder / "data", symlinks=True)
     _own(folder / "data")
-    cluster = Cluster(folder, _free_port())
+    cluster = Cluster(folder, None)
     _clusters.add(cluster)
+
+    def start_on(port):  # the same folder on another port when another process took this one first
+        cluster.port = port
+        return cluster.start()
+
     try:
-        cluster.start()
+        lifecycle.on_free_port(start_on)
         _create_database(cluster.port, _DATABASE)
     except BaseException:
         cluster.stop()
@@ -206,7 +219,8 @@ def _wait_until_ready(cluster, timeout=60):
     while True:
         if cluster._process.poll() is not None:
             cluster.running = False
-            raise RuntimeError(f"postgres exited: {(cluster.folder / 'log').read_text(errors='replace').strip()}")
+            log = (cluster.folder / "log").read_text(errors="replace").strip()
+            raise (lifecycle.PortTaken if lifecycle.port_taken(log) else RuntimeError)(f"postgres exited: {log}")
         try:
             psycopg.connect(
                 host="127.0.0.1", port=cluster.port, user=_USER, dbname="postgres", connect_timeout=2
@@ -236,18 +250,6 @@ def _create_database(port, name):
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def _free_port():
-    """Return a port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _root():
-    """Tell whether this process runs as root (never on Windows)."""
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
 def _has_user(name):
     """Tell whether the system has a user called ``name``."""
     import pwd
@@ -259,7 +261,7 @@ def _has_user(name):
     return True
 
 
-@atexit.register
+@lifecycle.at_exit
 def _stop_all():
     """Stop every cluster this process started, so that none outlives the kernel."""
     for cluster in list(_clusters):

@@ -8,11 +8,8 @@ Starting a server under a name already running (a re-run cell) stops the old one
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +17,7 @@ import time
 
 import requests
 
+from . import lifecycle
 from .paths import ROOT
 
 __all__ = ["ServerProcess", "gunicorn", "start", "stop_all", "waitress"]
@@ -57,7 +55,10 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while True:
             if self._process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with status {self._process.returncode}:\n{self.log()}")
+                # another process took the free port before the server bound it (gunicorn gives up after
+                # 5 s of retries): waitress() and gunicorn() try another
+                error = lifecycle.PortTaken if lifecycle.port_taken(self.log()) else RuntimeError
+                raise error(f"{self.name} exited with status {self._process.returncode}:\n{self.log()}")
             try:
                 requests.get(self.url + path, timeout=5)
                 return self
@@ -82,24 +83,8 @@ class ServerProcess:
 
     def stop(self, timeout=10.0):
         """Stop the server and every worker it started (SIGTERM, then SIGKILL); return its exit status."""
-        if not hasattr(os, "killpg"):  # Windows: waitress is one process, without children
-            self._process.terminate()
-            self._process.wait()
-        elif self._process.poll() is None:
-            try:
-                os.killpg(self.pid, signal.SIGTERM)  # gunicorn's graceful stop: workers finish their requests
-                self._process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.pid, signal.SIGKILL)
-                self._process.wait()
-            except ProcessLookupError:
-                self._process.wait()
-        if hasattr(os, "killpg"):
-            # workers that outlived their master (none should): end the group for good
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        # gunicorn's graceful stop on SIGTERM: workers finish their requests (Windows: waitress alone)
+        lifecycle.stop_group(self._process, timeout)
         if _running.get(self.name) is self:
             del _running[self.name]
         if not self._log.closed:
@@ -133,37 +118,36 @@ def start(name, argv, *, port, env=None, ready_path="/"):
 
 def waitress(factory, *, threads=8, env=None, ready_path="/"):
     """Serve ``factory`` (``"package.module:create_app"``) with waitress, which runs on every platform."""
-    port = free_port()
-    argv = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}", "--call", factory]
-    return start("waitress", argv, port=port, env=env, ready_path=ready_path)
+
+    def on(port):
+        argv = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}"]
+        return start("waitress", [*argv, "--call", factory], port=port, env=env, ready_path=ready_path)
+
+    return lifecycle.on_free_port(on)
 
 
 def gunicorn(factory, *, workers=2, env=None, ready_path="/"):
     """Serve ``factory`` (``"package.module:create_app"``) with gunicorn: ``workers`` processes (Linux, macOS)."""
-    port = free_port()
-    # gunicorn calls the factory itself when the string ends in (): 'module:create_app()'
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--no-control-socket",
-        f"{factory}()",
-    ]  # no control socket: it would live in ~/.gunicorn
-    return start("gunicorn", argv, port=port, env=env, ready_path=ready_path)
+
+    def on(port):
+        # gunicorn calls the factory itself when the string ends in (): 'module:create_app()'
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            f"{factory}()",
+        ]  # no control socket: it would live in ~/.gunicorn
+        return start("gunicorn", argv, port=port, env=env, ready_path=ready_path)
+
+    return lifecycle.on_free_port(on)
 
 
-def free_port():
-    """Return a port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@atexit.register
+@lifecycle.at_exit
 def stop_all():
     """Stop every server process this process started."""
     for server in list(_running.values()):

@@ -184,7 +184,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         kwargs.setdefault("connection_file", os.path.join(work, "kernel.json"))
         super().__init__(**kwargs)
         self.work, self.limits = str(work), limits
-        self.uid = random.randrange(*_UIDS) if os.geteuid() == 0 else None
+        self.uid = random.randrange(*_UIDS) if hasattr(os, "geteuid") and os.geteuid() == 0 else None
 
     def format_kernel_cmd(self, extra_arguments=None):
         """Return the kernel's command, wrapped in its sandbox."""

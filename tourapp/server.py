@@ -8,9 +8,7 @@ its port back, so a browser tab open on the app keeps working.
 
 from __future__ import annotations
 
-import atexit
 import ctypes
-import errno
 import selectors
 import socket
 import threading
@@ -19,7 +17,7 @@ import uuid
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import platforms
+from . import lifecycle, platforms
 from .proxy import behind_proxy
 
 __all__ = ["Server", "serve", "stop_all"]
@@ -47,7 +45,7 @@ class Server:
         self.app = app
         self._key = key
         # Bound here rather than by Werkzeug, which prints to stderr and exits when a port is taken.
-        listener = _listen(port)
+        listener = lifecycle.listen(port)
         try:
             self._httpd = make_server(
                 "127.0.0.1",
@@ -214,24 +212,6 @@ def _abandon(thread):
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(ViewAbandoned))
 
 
-def _listen(port):
-    """Return a socket listening on 127.0.0.1 at ``port`` if it is free, else at a port the OS picks."""
-    for candidate in [port, 0] if port else [0]:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        # The old server of a re-run cell has just closed this port: it may be taken again at once.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", candidate))
-        except OSError as exc:
-            sock.close()
-            if exc.errno == errno.EADDRINUSE and candidate:
-                continue
-            raise
-        sock.listen(128)
-        return sock
-    raise AssertionError("unreachable")
-
-
 def _sorted_allow(app):
     """Wrap a WSGI app so that the methods of an ``Allow`` header come in alphabetical order.
 
@@ -306,4 +286,4 @@ def stop_all():
         server.stop()
 
 
-atexit.register(stop_all)
+lifecycle.at_exit(stop_all)

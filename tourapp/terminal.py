@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 
+from . import lifecycle
 from .paths import ROOT
 
 __all__ = ["flask_run_banner"]
@@ -23,9 +23,12 @@ def flask_run_banner(app_module, timeout=30):
     it; this starts it in a subprocess, reads its banner up to "Press CTRL+C to quit", and stops
     it the way Ctrl-C would.
     """
-    with socket.socket() as probe:  # a free port, so that many learners on one machine never clash
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # a free port, so that many learners on one machine never clash
+    return lifecycle.on_free_port(lambda port: _banner(app_module, port, timeout))
+
+
+def _banner(app_module, port, timeout):
+    """Start ``flask run`` on ``port`` and return its banner; raise PortTaken if another process has the port."""
     command = [sys.executable, "-m", "flask", "--app", app_module, "run", "--port", str(port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FLASK_DEBUG": "0"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -42,4 +45,7 @@ def flask_run_banner(app_module, timeout=30):
         process.terminate()  # what Ctrl-C does, near enough: the server stops at once
         process.wait()
         process.stdout.close()
-    return "".join(lines)
+    banner = "".join(lines)
+    if "CTRL+C" not in banner and lifecycle.port_taken(banner):
+        raise lifecycle.PortTaken(banner)
+    return banner

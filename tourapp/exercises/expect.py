@@ -252,12 +252,14 @@ def _label(response):
 
 
 def _reason(status):
-    from http import HTTPStatus
+    """Name a status as Werkzeug's responses do (``413 REQUEST ENTITY TOO LARGE``), on every Python.
 
-    try:
-        return HTTPStatus(status).phrase.upper()
-    except ValueError:
-        return ""
+    Python 3.13's ``http.HTTPStatus`` took RFC 9110's newer names (``CONTENT TOO LARGE``), which the
+    app's own status line never shows.
+    """
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    return HTTP_STATUS_CODES.get(status, "").upper()
 
 
 def _quote(text):
