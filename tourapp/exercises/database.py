@@ -52,7 +52,7 @@ def _stamp(probe, revision):
 
 @exercise(
     "15.2",
-    "Which migration?",
+    "The migration revision",
     name="revision_app",
     goal='GET /revision answers the migration the database is at, as Alembic recorded it: {"revision": "0002"}.',
 )
