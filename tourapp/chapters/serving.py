@@ -3,7 +3,9 @@
 Run it as production runs it, listening on 127.0.0.1 behind the proxy that faces the internet:
 ``waitress-serve --listen=127.0.0.1:8080 --call tourapp.chapters.serving:create_app`` or
 ``gunicorn -w 4 -b 127.0.0.1:8080 'tourapp.chapters.serving:create_app()'``, with
-``FLASK_SECRET_KEY`` and ``DATABASE_URL`` in the environment, and ``FLASK_PROXIES=1`` behind one proxy.
+``FLASK_SECRET_KEY`` and ``DATABASE_URL`` in the environment, and ``FLASK_PROXIES=1`` behind one proxy
+(waitress passes a proxy's ``X-Forwarded-For``, ``-Proto`` and ``-Host`` on only when told to trust
+it: ``--trusted-proxy=127.0.0.1 --trusted-proxy-headers="x-forwarded-for x-forwarded-proto x-forwarded-host"``).
 """
 
 import logging
