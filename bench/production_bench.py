@@ -1,4 +1,4 @@
-"""The development server vs waitress vs gunicorn, serving chapter 14's app on PostgreSQL, in one run.
+"""The development server vs waitress vs gunicorn, serving chapter 15's app on PostgreSQL, in one run.
 
 Each server answers the same 8 client threads × 200 GET /cities/6 (one query each); the client
 runs in this process, like the notebook's. Prints requests/s, p50, p99, and the ratios to serve().
@@ -12,18 +12,18 @@ from tourapp import postgres, processes, serve
 from tourapp.loadtest import measure
 
 THREADS, PER_THREAD = 8, 200
-FACTORY = "tourapp.chapters.production:create_app"
+FACTORY = "tourapp.chapters.database:create_app"
 
 
 def main():
     cluster = postgres.start() if postgres.available() else None
     folder = tempfile.TemporaryDirectory(prefix="production-bench-")
     os.environ["DATABASE_URL"] = cluster.url if cluster else f"sqlite:///{folder.name}/cities.db"
-    os.environ["SECRET_KEY"] = "bench"
-    from tourapp.chapters import production
+    os.environ["FLASK_SECRET_KEY"] = "bench"
+    from tourapp.chapters import database
     from tourapp.db import init_db
 
-    app = production.create_app()
+    app = database.create_app()
     with app.app_context():
         init_db()
     workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn's own advice; one per CPU is measured too

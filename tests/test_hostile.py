@@ -428,7 +428,7 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
         assert status == 200
 
 
-# Chapter 14's production app on PostgreSQL, behind the same raw socket: SQL-looking input is data,
+# Chapter 15's app on PostgreSQL (behind one proxy), behind the same raw socket: SQL-looking input is data,
 # big bodies are refused before they are read, forged hosts and forwarded addresses are not believed.
 PRODUCTION_CASES = [
     (
@@ -472,11 +472,16 @@ PRODUCTION_CASES = [
 
 @pytest.fixture(scope="module")
 def production_server(postgres_cluster):
-    """Serve chapter 14's app on a fresh PostgreSQL database, with TRUSTED_HOSTS set."""
-    from tourapp.chapters import production
+    """Serve chapter 15's app on a fresh PostgreSQL database, with TRUSTED_HOSTS set, as if behind one proxy."""
+    from tourapp.chapters import database
 
-    app = production.create_app(
-        {"SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(), "TRUSTED_HOSTS": ["127.0.0.1"]}
+    app = database.create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(),
+            "SECRET_KEY": "hostile-tests",
+            "TRUSTED_HOSTS": ["127.0.0.1"],
+            "PROXIES": 1,
+        }
     )
     with serve(app) as server:
         yield server

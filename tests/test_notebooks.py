@@ -8,6 +8,7 @@ import re
 import nbformat
 import nbval.plugin as nbval_plugin
 import pytest
+from flask import Flask
 
 from tourapp.chapters import CHAPTERS as MAP
 from tourapp.chapters import readme_table
@@ -116,8 +117,10 @@ def test_the_chapter_map_lists_every_notebook_and_the_readme_shows_it():
 def test_chapter_has_its_module_exercises_and_test_file_and_shows_the_real_code(entry):
     if entry.module:
         module = importlib.import_module(entry.app)
-        assert module.app is not None
-        # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory
+        # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory,
+        # and most also keep one built app for `flask --app`. Chapters 14 and 15 keep none: their factory
+        # refuses to build an app without settings from the environment (FLASK_SECRET_KEY).
+        assert isinstance(getattr(module, "app", None), Flask) or entry.number >= "14"
         assert entry.number == "01" or callable(module.create_app)
     checks = for_chapter(entry.number)
     assert checks, "every chapter has Try it exercises"

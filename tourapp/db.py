@@ -40,11 +40,7 @@ def init_db():
         # add the script's rows through it.
         City.__table__.drop(db.engine, checkfirst=True)
         City.__table__.create(db.engine)
-        db.session.add_all(
-            City(name=name.replace("''", "'"), population=int(population)) for name, population in _ROWS.findall(script)
-        )
-        db.session.commit()
-        return db.session.execute(db.select(db.func.count()).select_from(City)).scalar_one()
+        return seed_db()
     # The script brings its own BEGIN … COMMIT, so it runs as written on the driver's own
     # connection, as the sqlite3 shell's `.read cities.sql` would run it.
     connection = db.engine.raw_connection()
@@ -53,6 +49,22 @@ def init_db():
     finally:
         connection.close()
     return db.session.execute(db.select(db.func.count()).select_from(City)).scalar_one()
+
+
+def seed_db():
+    """Add data/cities.sql's cities to an empty cities table, leaving the table as it is; return the number of rows.
+
+    For a table that something else built (a migration): unlike :func:`init_db`, nothing is dropped or
+    created, and a table that already has rows is left alone, so running it twice adds nothing.
+    """
+    count = db.select(db.func.count()).select_from(City)
+    if db.session.execute(count).scalar_one() == 0:
+        script = CITIES_SQL.read_text(encoding="utf-8")
+        db.session.add_all(
+            City(name=name.replace("''", "'"), population=int(population)) for name, population in _ROWS.findall(script)
+        )
+        db.session.commit()
+    return db.session.execute(count).scalar_one()
 
 
 def has_cities_table():

@@ -1,6 +1,6 @@
 """Run a private PostgreSQL cluster in a folder of its own, on a free port of 127.0.0.1.
 
-Chapter 14 and its tests need a real database server, but not the machine's: :func:`start`
+Chapter 15 and its tests need a real database server, but not the machine's: :func:`start`
 runs ``initdb`` into a new folder and ``pg_ctl start`` on it, and :meth:`Cluster.stop` stops it
 by ``pg_ctl`` and removes the folder. PostgreSQL refuses to run as root, so as root the commands
 run as the ``postgres`` user (``runuser``), as they would in CI.

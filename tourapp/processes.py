@@ -116,11 +116,14 @@ def start(name, argv, *, port, env=None, ready_path="/"):
     return server.wait_until_ready(ready_path)
 
 
-def waitress(factory, *, threads=8, env=None, ready_path="/"):
-    """Serve ``factory`` (``"package.module:create_app"``) with waitress, which runs on every platform."""
+def waitress(factory, *, threads=8, env=None, ready_path="/", options=()):
+    """Serve ``factory`` (``"package.module:create_app"``) with waitress, which runs on every platform.
+
+    :param options: more of ``waitress-serve``'s options, e.g. ``["--trusted-proxy=127.0.0.1"]``.
+    """
 
     def on(port):
-        argv = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}"]
+        argv = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}", *options]
         return start("waitress", [*argv, "--call", factory], port=port, env=env, ready_path=ready_path)
 
     return lifecycle.on_free_port(on)

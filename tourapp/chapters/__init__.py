@@ -83,10 +83,13 @@ CHAPTERS = [
     Chapter("13", "testing", "Testing your app", None, "testing", "testing",
             "pytest, `test_client()`, fixtures from `create_app({\"TESTING\": True, …})`, `session_transaction()`, "
             "a temporary database, `test_cli_runner()`, nbval"),
-    Chapter("14", "production", "From notebook to production", "production", "production", "production",
-            "waitress and gunicorn started from the notebook and measured, PostgreSQL (psycopg 3, the `postgres://` "
-            "trap), Flask-Migrate, settings from the environment, `ProxyFix`, `TRUSTED_HOSTS`, a 503 when the "
-            "database stops"),
+    Chapter("14", "serving", "Serving it in production", "serving", "serving", "serving",
+            "waitress (threads) and gunicorn (worker processes) started from the notebook and measured, "
+            "`FLASK_SECRET_KEY` and `DATABASE_URL` from the environment (`from_prefixed_env`), a server on "
+            "127.0.0.1 behind a proxy, `ProxyFix` only when configured, secure cookies, `TRUSTED_HOSTS`"),
+    Chapter("15", "database-server", "A database server", "database", "database", "database_server",
+            "PostgreSQL through psycopg 3 (`postgresql://`, the `postgres://` trap), many workers writing at once, "
+            "a JSON 503 while the database is down, migrations with Flask-Migrate, seeding a migrated table"),
 ]
 # fmt: on
 
