@@ -114,6 +114,9 @@ def main(argv=None):
     parser.add_argument("--into", type=Path, default=ROOT / "my-notebooks", help="the learner's folder")
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="where to set up the workbook's packages")
     args, options = parser.parse_known_args(argv)
+    if sys.version_info < (3, 11):  # noqa: UP036  (run by any Python a learner has, before any set-up)
+        print(f"The workbook needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).")
+        return 1
     if not _ready_here(args.venv):
         python = set_up(args.venv)
         again = [str(python), "-m", "tourapp", "lab", "--into", str(args.into), "--venv", str(args.venv), *options]

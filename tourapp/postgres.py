@@ -33,7 +33,7 @@ def _templates_folder():
     As root the server runs as the postgres user, who may not be let into the checkout at all (a
     clone inside a private folder): its files then live under the system's temporary folder.
     """
-    if os.geteuid() != 0:
+    if getattr(os, "geteuid", lambda: None)() != 0:  # Windows has no geteuid: importing must still work
         return ROOT / "build" / "postgres"
     digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / f"flask-tour-postgres-{digest}"
