@@ -41,8 +41,8 @@ else:
     import os
     import sys
     !test -d {clone} || git clone --quiet --depth 1 {url} {clone}
-    !{{sys.executable}} -m pip install --quiet --no-deps --editable {clone}
-    !{{sys.executable}} -m pip install --quiet \\
+    !"{{sys.executable}}" -m pip install --quiet --no-deps --editable {clone}
+    !"{{sys.executable}}" -m pip install --quiet \\
 {requirements}
     sys.path.insert(0, "{clone}")  # this kernel started before the install
     os.chdir("{clone}/notebooks")"""
