@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,9 @@ def set_up(venv):
     if not _stale(venv):
         return python
     uv = venv / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
-    if not uv.exists():  # pip only fetches uv, which installs the lock in seconds
+    if not uv.exists() and shutil.which("uv"):
+        uv = Path(shutil.which("uv"))
+    elif not uv.exists():  # pip only fetches uv, which installs the lock in seconds
         pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv>=0.9"]
         subprocess.run(pip, check=True)
     print(f"Installing the workbook's packages into {venv} (the versions {LOCK.name} pins) …", flush=True)
@@ -118,7 +121,11 @@ def main(argv=None):
         print(f"The workbook needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).")
         return 1
     if not _ready_here(args.venv):
-        python = set_up(args.venv)
+        try:
+            python = set_up(args.venv)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            print(f"Setting up {args.venv} failed: {exc}. Its output above says why.", file=sys.stderr)
+            return 1
         again = [str(python), "-m", "tourapp", "lab", "--into", str(args.into), "--venv", str(args.venv), *options]
         with subprocess.Popen(again, cwd=ROOT) as lab:
             while True:
