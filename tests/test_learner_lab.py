@@ -142,3 +142,13 @@ def test_the_learners_lab_in_a_browser_asks_for_nothing_missing_and_shows_line_n
     colab = next(cell for cell in copy["cells"] if cell.get("id") == "colab")
     if colab["metadata"].get("jupyter", {}).get("source_hidden"):  # once python tools/colab_cell.py has run
         assert folded and "For Google Colab only" in heading and "OWNER/REPO" not in heading, heading
+
+
+def test_python_m_tourapp_refresh_keeps_the_old_copy(tmp_path):
+    # test the refresh a learner without make runs: a fresh chapter 01, theirs kept in old/
+    command = [sys.executable, "-m", "tourapp", "refresh", "01", "--into", str(tmp_path), "--venv", str(VENV)]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and (tmp_path / "01-hello.ipynb").exists(), first.stderr
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "kept your old copy as" in again.stdout, again.stderr
+    assert [path.name[:9] for path in (tmp_path / "old").iterdir()] == ["01-hello."]

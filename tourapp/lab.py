@@ -108,6 +108,45 @@ def _shown(path):
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
+def _in_workbook_env(venv, command):
+    """Run ``python -m tourapp <command>`` in the workbook's environment, set up first, unless this is it.
+
+    Return the exit status of that run, or None when this Python is the one to go on in.
+    """
+    if sys.version_info < (3, 11):  # noqa: UP036  (run by any Python a learner has, before any set-up)
+        print(f"The workbook needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).")
+        return 1
+    if _ready_here(venv):
+        return None
+    try:
+        python = set_up(venv)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"Setting up {venv} failed: {exc}. Its output above says why.", file=sys.stderr)
+        return 1
+    with subprocess.Popen([str(python), "-m", "tourapp", *command], cwd=ROOT) as again:
+        while True:
+            try:  # Ctrl+C reaches Lab too, which asks whether to stop: wait for its answer
+                return again.wait()
+            except KeyboardInterrupt:
+                continue
+
+
+def refresh(argv=None):
+    """Give the learner a fresh copy of one chapter, keeping theirs: ``python -m tourapp refresh 01``."""
+    parser = argparse.ArgumentParser(prog="python -m tourapp refresh", description=refresh.__doc__)
+    parser.add_argument("chapter", metavar="NN", help="the chapter's number, e.g. 01")
+    parser.add_argument("--into", type=Path, default=ROOT / "my-notebooks", help="the learner's folder")
+    parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="where to set up the workbook's packages")
+    args = parser.parse_args(argv)
+    command = ["refresh", args.chapter, "--into", str(args.into), "--venv", str(args.venv)]
+    elsewhere = _in_workbook_env(args.venv, command)
+    if elsewhere is not None:
+        return elsewhere
+    from .learner import main as learner
+
+    return learner(["--into", str(args.into), "--refresh", args.chapter])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tourapp lab",
@@ -117,22 +156,9 @@ def main(argv=None):
     parser.add_argument("--into", type=Path, default=ROOT / "my-notebooks", help="the learner's folder")
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="where to set up the workbook's packages")
     args, options = parser.parse_known_args(argv)
-    if sys.version_info < (3, 11):  # noqa: UP036  (run by any Python a learner has, before any set-up)
-        print(f"The workbook needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).")
-        return 1
-    if not _ready_here(args.venv):
-        try:
-            python = set_up(args.venv)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            print(f"Setting up {args.venv} failed: {exc}. Its output above says why.", file=sys.stderr)
-            return 1
-        again = [str(python), "-m", "tourapp", "lab", "--into", str(args.into), "--venv", str(args.venv), *options]
-        with subprocess.Popen(again, cwd=ROOT) as lab:
-            while True:
-                try:  # Ctrl+C reaches Lab too, which asks whether to stop: wait for its answer
-                    return lab.wait()
-                except KeyboardInterrupt:
-                    continue
+    elsewhere = _in_workbook_env(args.venv, ["lab", "--into", str(args.into), "--venv", str(args.venv), *options])
+    if elsewhere is not None:
+        return elsewhere
     from .learner import write_missing
 
     for path in write_missing(args.into):
@@ -140,7 +166,7 @@ def main(argv=None):
     folder = _shown(args.into)
     print(
         f"Your notebooks are in {folder}/: yours to change, never overwritten "
-        f"(a fresh copy of a chapter: python -m tourapp.learner --refresh 01, keeping yours in {folder}/old/).\n"
+        f"(a fresh copy of a chapter: python -m tourapp refresh 01, keeping yours in {folder}/old/).\n"
         f"Opening {folder}/{FIRST}: JupyterLab prints its address below, "
         f"http://127.0.0.1:<port>/lab/tree/{FIRST}?token=…",
         flush=True,

@@ -25,9 +25,8 @@ NOTE = """\
 **Your copy** of `{source}`, made for you by `make lab` (or `python -m tourapp lab`). It is yours:
 edit it, run it, break it; nothing overwrites it. Write your code where a cell says `# YOUR CODE HERE`, in place of
 `raise NotImplementedError()`, run that cell, then run the check below it. To start this chapter
-afresh, run `make refresh NB={chapter}` in a terminal (without make:
-`python -m tourapp.learner --refresh {chapter}`): this copy moves to `my-notebooks/old/` and a new
-one takes its place."""
+afresh, run `make refresh NB={chapter}` in a terminal (without make: `python -m tourapp refresh {chapter}`):
+this copy moves to `my-notebooks/old/` and a new one takes its place."""
 
 
 def write_missing(into=FOLDER, sources=SOURCES):
