@@ -29,21 +29,14 @@ LAB_ARGS ?=
 # The learner's own copy of the student edition (git-ignored): written once, never overwritten.
 MINE := my-notebooks
 
-# LAB_ARGS go to Lab as they are: LAB_ARGS=--no-browser starts it without opening a browser.
-# The learner's command. JupyterLab's root is the learner's folder: the teacher's edition (and
-# its solutions) is out of sight, and every file Lab saves is the learner's own.
-# On one's own machine the apps' links go straight to 127.0.0.1: the proxy the links take on a hub
-# or Binder, and the language-server bridge (no language server is installed), are left out of
-# `make lab`, which then starts sooner.
-LOCAL_ONLY := {'jupyter_server_proxy': False, 'jupyter_lsp': False}
-# Copies are written only for chapters missing from $(MINE); when none is, Python is not even
-# started for it (a second `make lab` is then Lab's own start-up and little else).
-COPIES := $(patsubst notebooks/%,$(MINE)/%,$(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# The learner's command, and the same as `python -m tourapp lab` (tourapp/lab.py), which needs
+# neither make nor bash (Windows): it writes the chapters missing from $(MINE), the learner's own
+# copy, and starts JupyterLab there with the learner's settings (tools/lab-learner/: line numbers
+# on, no news pop-up). Lab's root is the learner's folder: the teacher's edition (and its
+# solutions) is out of sight, and every file Lab saves is the learner's own. LAB_ARGS go to Lab as
+# they are: LAB_ARGS=--no-browser starts it without opening a browser.
 lab: $(STAMP)
-	@for copy in $(COPIES); do [ -e "$$copy" ] || { $(BIN)/python -m tourapp.learner --into $(MINE); break; }; done
-	@echo "Opening $(MINE)/00-start-here.ipynb: JupyterLab prints its address below (…/lab/tree/00-start-here.ipynb?token=…)"
-	$(LAB) $(LAB_ROOT) --ServerApp.jpserver_extensions="$(LOCAL_ONLY)" --ServerApp.root_dir=$(MINE) \
-		--LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
+	$(BIN)/python -m tourapp lab --into "$(MINE)" --venv "$(VENV)" $(LAB_ARGS)
 
 # What `make lab` sets up, without starting Lab: the environment and the learner's own copy. A
 # GitHub Codespace runs it when it is created (.devcontainer/devcontainer.json); VS Code then opens

@@ -31,6 +31,31 @@ def test_every_notebook_has_the_current_colab_cell_after_its_title():
         assert cell.outputs == [], "off Colab the cell prints nothing"
 
 
+def test_colab_cell_is_folded_under_a_one_line_heading_and_written_once(tmp_path):
+    # test that a learner in Lab sees one "For Google Colab only" line, not the repository's
+    # address: Lab folds the input (its first line stays in view), Colab shows its form title;
+    # and that the script is idempotent and keeps the cell's other metadata
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import colab_cell
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
+    nb.cells[1].metadata = {"nbgrader": {"keep": True}}  # as committed before folding, marks and all
+    source = colab_cell.cell_source((ROOT / "pyproject.toml").read_text())
+    assert colab_cell.place(nb, source) is True
+    cell = nb.cells[1]
+    assert cell.metadata["jupyter"] == {"source_hidden": True} and cell.metadata["cellView"] == "form"
+    assert cell.metadata["nbgrader"] == {"keep": True}
+    heading = cell.source.splitlines()[0]
+    assert heading.startswith("# @title For Google Colab only") and "github.com" not in heading
+    assert colab_cell.place(nb, source) is False
+    path = tmp_path / "01-hello.ipynb"
+    nbformat.write(nb, path)
+    again = subprocess.run([sys.executable, "tools/colab_cell.py", "--check", str(path)], cwd=ROOT, capture_output=True)
+    assert again.returncode == 0, again.stdout
+
+
 def test_colab_cell_takes_its_branch_only_where_google_colab_imports():
     source = _colab_cell(NOTEBOOKS[0]).source
     code = TransformerManager().transform_cell(source)  # what IPython runs: ! lines become calls

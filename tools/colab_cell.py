@@ -3,6 +3,9 @@
 Usage: python tools/colab_cell.py [--check] [NOTEBOOK ...]   (default: every notebook in notebooks/)
 
 The cell does nothing outside Colab and prints nothing, so recorded outputs stay as they are.
+Where it does nothing it stays out of the way: its code is folded away under its first line, a
+one-line "For Google Colab only" heading (JupyterLab's hidden input, Colab's form view, which
+shows that line as the cell's title), so a learner in Lab never meets the repository's address.
 On Colab it clones the repository named by ``[project.urls] Repository`` in pyproject.toml and
 installs it editable (the package finds templates/, static/ and data/ next to itself, which a
 plain ``pip install git+…`` would leave out), with the dependencies the notebooks need; Colab
@@ -24,9 +27,12 @@ CELL_ID = "colab"
 CLONE = "/content/flask-tour"
 # Colab's own kernel and Jupyter: installing ours over them can break the running session.
 NOT_ON_COLAB = {"jupyterlab", "ipykernel", "nbclient", "nbformat", "nbconvert", "jupyter-server-proxy"}
+# Folded in JupyterLab (its first line stays in view) and a form on Colab (its title in view).
+METADATA = {"jupyter": {"source_hidden": True}, "cellView": "form"}
 TEMPLATE = """\
-# On Google Colab only: fetch the workbook and install what it needs (about half a minute).
-# Anywhere else (JupyterLab, a JupyterHub, Binder) this cell does nothing.
+# @title For Google Colab only: installs the workbook there. Elsewhere this cell does nothing.
+# On Colab: fetch the workbook and install what it needs (about half a minute). Anywhere else
+# (JupyterLab, a JupyterHub, Binder) the workbook is installed already.
 try:
     import google.colab  # noqa: F401  (only asks whether this is Colab)
 except ImportError:
@@ -35,8 +41,8 @@ else:
     import os
     import sys
     !test -d {clone} || git clone --quiet --depth 1 {url} {clone}
-    !{{sys.executable}} -m pip install --quiet --no-deps --editable {clone}
-    !{{sys.executable}} -m pip install --quiet \\
+    !"{{sys.executable}}" -m pip install --quiet --no-deps --editable {clone}
+    !"{{sys.executable}}" -m pip install --quiet \\
 {requirements}
     sys.path.insert(0, "{clone}")  # this kernel started before the install
     os.chdir("{clone}/notebooks")"""
@@ -63,19 +69,26 @@ def _name(requirement):
 
 
 def place(nb, source):
-    """Put the Colab cell right after the title cell, or update it there; return whether nb changed."""
+    """Put the Colab cell, folded, right after the title cell, or update it there; return whether nb changed."""
     cells = nb.cells
     found = [i for i, cell in enumerate(cells) if cell.get("id") == CELL_ID]
-    if found == [1] and cells[1].source == source:
+    if found == [1] and cells[1].source == source and _folded(cells[1]):
         return False
     if found:
         cell = cells.pop(found[0])
         cell.source = source
     else:
         cell = new_code_cell(source, id=CELL_ID)
+    for key, value in METADATA.items():  # the cell's other metadata (nbgrader's marks) stays
+        cell.metadata[key] = value
     cells.insert(1, cell)
     _renumber(nb)
     return True
+
+
+def _folded(cell):
+    """Say whether the cell carries the metadata that folds it away in Lab and on Colab."""
+    return all(cell.metadata.get(key) == value for key, value in METADATA.items())
 
 
 def _renumber(nb):
@@ -104,7 +117,8 @@ def main(argv):
                 nbformat.write(nb, path)
     verb = "out of date" if args.check else "updated"
     for path in stale:
-        print(f"{verb}: {Path(path).resolve().relative_to(ROOT)}")
+        path = Path(path).resolve()
+        print(f"{verb}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 1 if args.check and stale else 0
 
 

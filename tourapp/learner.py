@@ -3,7 +3,7 @@
 Usage: python -m tourapp.learner [--into DIR]            (make lab: write the chapters not there yet)
        python -m tourapp.learner [--into DIR] --refresh NN (make refresh NB=NN: a fresh copy of one)
 
-``make lab`` opens JupyterLab on this folder. A copy, once written, is the learner's: only a
+``make lab`` (``python -m tourapp lab``) opens JupyterLab on this folder. A copy, once written, is the learner's: only a
 refresh replaces it, and the old one moves to ``old/`` with the time in its name, so work is
 never lost. The folder is git-ignored, so nothing a learner does touches a tracked file.
 """
@@ -21,13 +21,12 @@ __all__ = ["FOLDER", "SOURCES", "refresh", "write_missing"]
 
 FOLDER = ROOT / "my-notebooks"
 SOURCES = ROOT / "notebooks"
-FIRST = "00-start-here.ipynb"
 NOTE = """\
-**Your copy** of `{source}`, made for you by `make lab`. It is yours: edit it, run it, break it;
-nothing overwrites it. Write your code where a cell says `# YOUR CODE HERE`, in place of
+**Your copy** of `{source}`, made for you by `make lab` (or `python -m tourapp lab`). It is yours:
+edit it, run it, break it; nothing overwrites it. Write your code where a cell says `# YOUR CODE HERE`, in place of
 `raise NotImplementedError()`, run that cell, then run the check below it. To start this chapter
-afresh, run `make refresh NB={chapter}` in a terminal: this copy moves to `my-notebooks/old/` and a
-new one takes its place."""
+afresh, run `make refresh NB={chapter}` in a terminal (without make: `python -m tourapp refresh {chapter}`):
+this copy moves to `my-notebooks/old/` and a new one takes its place."""
 
 
 def write_missing(into=FOLDER, sources=SOURCES):
@@ -90,12 +89,7 @@ def main(argv=None):
     for path in written:
         print(f"wrote {_shown(path)}")
     folder = _shown(args.into)
-    print(
-        f"Your notebooks are in {folder}/: yours to change, never overwritten "
-        f"(make refresh NB=01 gives you a fresh copy of a chapter, keeping yours in {folder}/old/).\n"
-        f"Opening {folder}/{FIRST}: JupyterLab prints its address below, "
-        f"http://127.0.0.1:<port>/lab/tree/{FIRST}?token=…"
-    )
+    print(f"Your notebooks are in {folder}/: yours to change, never overwritten (python -m tourapp lab opens them).")
     return 0
 
 

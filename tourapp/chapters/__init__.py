@@ -61,8 +61,8 @@ CHAPTERS = [
     Chapter("05", "send-file", "Sending files", "files", "files", "files",
             "`send_file` (`/image`), `send_from_directory` by name, traversal → 404, ETag/304"),
     Chapter("06", "json", "JSON", "movies", "movies", "movies",
-            "a dict becomes JSON, `jsonify`, `(body, status, headers)`, a seeded random pick: "
-            "`GET /rmovie` → `[2,\"The Raid\"]`"),
+            "a dict becomes JSON, `jsonify`, `(body, status, headers)`, a JSON error with its status, a random "
+            "pick: `GET /rmovie` → `[2,\"The Raid\"]`"),
     Chapter("07", "templates", "Templates", "templates", "templates", "templates",
             "`render_template`, `{% extends \"base.html\" %}` and blocks, autoescaping, template files of your own "
             "and `{% for %}`: `GET /greet/Peter/`"),
@@ -76,13 +76,13 @@ CHAPTERS = [
             "one city by id, `flask init-db`"),
     Chapter("11", "json-api", "A JSON API", "api", "api", "json_api",
             "a blueprint, pages (`db.paginate`), `POST` → 201 and `DELETE` → 204, input checks in chapter 09's "
-            "JSON error format, an SVG chart, many threads on one SQLite file"),
+            "JSON error format, a checked `?n=` for the largest cities, an SVG chart"),
     Chapter("12", "forms-and-sessions", "Forms and sessions", "forms", "forms", "forms_and_sessions",
             "`request.form`, errors shown in the form, POST → redirect → GET, `flash`, the signed `session` and "
-            "`SECRET_KEY`, log in/out, CSRF with Flask-WTF"),
+            "`SECRET_KEY`, `FlaskForm` fields and validators, hashed passwords, log in/out, CSRF with Flask-WTF"),
     Chapter("13", "testing", "Testing your app", None, "testing", "testing",
             "pytest, `test_client()`, fixtures from `create_app({\"TESTING\": True, …})`, `session_transaction()`, "
-            "a temporary database, `test_cli_runner()`, nbval"),
+            "a temporary database, `test_cli_runner()`, reading pytest's summary line"),
     Chapter("14", "serving", "Serving it in production", "serving", "serving", "serving",
             "waitress (threads) and gunicorn (worker processes) started from the notebook and measured, "
             "`FLASK_SECRET_KEY` and `DATABASE_URL` from the environment (`from_prefixed_env`), a server on "

@@ -7,7 +7,9 @@ came back and, where it can guess, why. :class:`NotDone` means the learner has n
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import sysconfig
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +89,8 @@ class Probe:
             raise Miss(f"{method} {path} did not answer within {_TIMEOUT} s.", hint) from None
         if explain_errors and response.status_code == 500 and self._error is not None:
             raise _explain(self._error, f"{method} {path}")
+        # The app's own paths, for a hint when the path asked for has no route (a typo in a rule).
+        response.rules = sorted({rule.rule for rule in self.app.url_map.iter_rules() if rule.endpoint != "static"})
         return response
 
     def _record(self, sender, exception, **extra):
@@ -121,6 +125,10 @@ def expect_text(response, text, hint=None):
         hint = hint or "the words are right but the spaces or line breaks around them are not"
     elif got.lower() == text.lower():
         hint = hint or "the words are right but not their upper and lower case"
+    elif _words(got) == _words(text) and got != text:
+        hint = hint or f"the words are right but not the punctuation: {_punctuation(got, text)}"
+    elif got == "" and text:
+        hint = hint or "the answer is empty: does the view `return` its text? print() writes to the log, not the answer"
     raise Miss(f"{_label(response)} answered {_quote(got)}, expected {_quote(text)}.", hint)
 
 
@@ -202,7 +210,39 @@ def _explain(error, label):
     place = where(error)
     if isinstance(error, NotImplementedError):
         return NotDone(f"{label} still raises NotImplementedError{place}: replace that line with your code.")
-    return Miss(f"{label} answered 500 INTERNAL SERVER ERROR because the view raised {describe(error)}{place}.")
+    message = f"{label} answered 500 INTERNAL SERVER ERROR because the view raised {describe(error)}{place}."
+    return Miss(message, _error_hint(error))
+
+
+# Flask's words when a view's value is None: it returned nothing, or printed instead of returning.
+_RETURNED_NONE = "either returned None or ended without a return statement"
+
+
+def _error_hint(error):
+    """Guess the beginner's mistake behind a view's error: a value not called, or nothing returned."""
+    if isinstance(error, TypeError) and _RETURNED_NONE in str(error):
+        return (
+            "the view must end with `return` and the answer: it returned nothing (print() writes to the "
+            "notebook or the log, never into the response)"
+        )
+    if isinstance(error, TypeError) and _raised_in(error, "run_wsgi_app"):
+        # Flask takes a callable that a view returns for a WSGI app and calls it with two arguments:
+        # `return "hello".upper` (no parentheses) ends here with "takes no arguments (2 given)".
+        return (
+            "the view returned a function or method instead of its result: add the parentheses that call "
+            'it, e.g. `"hello".upper()`, not `"hello".upper`'
+        )
+    return None
+
+
+def _raised_in(error, function):
+    """Say whether the traceback of ``error`` passes through a function of that name."""
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == function:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def where(error, function=None):
@@ -235,15 +275,42 @@ def _status_hint(response, expected):
     """Guess why the status differs from what the exercise expected."""
     got = response.status_code
     if got == 404:
-        return f"no route matches {response.request.path_url}: check the path in the route decorator, slashes included"
+        asked = response.request.path_url.split("?")[0]
+        hint = f"no route matches {asked}: check the path in the route decorator, slashes included"
+        rules = getattr(response, "rules", None)
+        close = difflib.get_close_matches(asked, rules or [], n=1, cutoff=0.6)
+        if close:
+            return f"{hint}; your app has {close[0]}, not {asked}"
+        if rules is not None:
+            return f"{hint}; your app's routes are {', '.join(rules) or 'none'}"
+        return hint
     if got == 405:
         allowed = response.headers.get("Allow", "")
-        return f"there is a route for this path, but it accepts only {allowed}"
+        method = response.request.method
+        return (
+            f"there is a route for this path, but it accepts only {allowed}: "
+            f'give its route methods=["{method}"] (or use @app.{method.lower()})'
+        )
     if got == 308:
         return "the rule ends in a slash, so Flask redirects to the path with one: leave the slash out of the rule"
     if got == 200 and expected != 200:
         return f"a view sets another status by returning a pair: return body, {expected}"
     return None
+
+
+def _words(text):
+    """Return the words and numbers of a text, in order, without punctuation or case ("I'm" is "im")."""
+    return re.sub(r"[^\w\s]", "", text.lower()).split()
+
+
+def _punctuation(got, expected):
+    """Say which punctuation marks differ between two texts with the same words."""
+    marks = difflib.SequenceMatcher(None, got, expected, autojunk=False).get_opcodes()
+    missing = "".join(expected[j1:j2] for op, _, _, j1, j2 in marks if op in {"insert", "replace"}).strip()
+    extra = "".join(got[i1:i2] for op, i1, i2, _, _ in marks if op in {"delete", "replace"}).strip()
+    said = [f"{missing!r} is missing"] if missing else []
+    said += [f"{extra!r} should not be there"] if extra else []
+    return " and ".join(said) or "the marks differ"
 
 
 def _label(response):
