@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 # .ci/run sets this: there a missing Chromium means a broken CI image, not a learner without root.
 REQUIRED = os.environ.get("FLASK_TOUR_E2E") == "required"

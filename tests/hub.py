@@ -24,7 +24,7 @@ import nbformat
 import requests
 from e2e import wait_gone
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 PROXY = ROOT / "tools" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent

@@ -13,8 +13,8 @@ from flask import Flask
 from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import run
-from tourapp.paths import ROOT
 from tourapp.recording import sanitize, sanitizers  # noqa: F401  (the tests' name for them)
 
 

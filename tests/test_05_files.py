@@ -11,7 +11,7 @@ from support import MISSING, factory_placeholder, flask_cli, placeholder, run_ch
 from support import grown as grown_from
 
 from tourapp.chapters import files
-from tourapp.paths import ROOT, STATIC
+from tourapp.chapters.paths import ROOT, STATIC
 
 PNG = (STATIC / "sid.png").read_bytes()
 FILES = {
@@ -19,7 +19,7 @@ FILES = {
     "notes/tea.txt": (STATIC / "files" / "notes" / "tea.txt").read_bytes(),
 }
 # Files just outside the served folders; none of them may ever come back.
-OUTSIDE = [PNG, (ROOT / "tourapp" / "paths.py").read_bytes(), (ROOT / "pyproject.toml").read_bytes()]
+OUTSIDE = [PNG, (ROOT / "tourapp" / "chapters" / "paths.py").read_bytes(), (ROOT / "pyproject.toml").read_bytes()]
 FILE_ROUTES = ["/files/", "/download/", "/static/"]
 # Ways to climb out of a folder: plain, percent-encoded, encoded slashes, backslashes,
 # absolute paths, NUL bytes, and climbing out of a subfolder.

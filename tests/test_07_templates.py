@@ -13,7 +13,7 @@ from support import MISSING, factory_placeholder, flask_cli, from_notebook, plac
 from support import grown as grown_from
 
 from tourapp.chapters import movies, templates
-from tourapp.paths import TEMPLATES
+from tourapp.chapters.paths import TEMPLATES
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_bad_requests_get_a_clear_answer(client, method, path, status):
 @pytest.mark.parametrize(
     ("path", "secret"),
     [
-        ("/static/../tourapp/paths.py", b"TEMPLATES ="),  # test that traversal via /static/ never leaves it
+        ("/static/../paths.py", b"TEMPLATES ="),  # test that traversal via /static/ never leaves it
         ("/static/..%2f..%2fpyproject.toml", b"[project]"),
         ("/static/%2e%2e/templates/base.html", b"{% block"),
         ("/static/..%5ctemplates%5cindex.html", b"{% block"),

@@ -12,7 +12,7 @@ from support import MISSING, factory_placeholder, flask_cli, placeholder, run_ch
 from support import grown as grown_from
 
 from tourapp.chapters import static_files
-from tourapp.paths import STATIC
+from tourapp.chapters.paths import STATIC
 
 LINKS = re.compile(r'<(?:img src|link rel="stylesheet" href)="([^"]+)"')
 

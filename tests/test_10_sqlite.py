@@ -11,9 +11,9 @@ from support import MISSING, TUTORIAL, flask_cli, from_notebook, placeholder, ro
 from support import grown as grown_from
 
 from tourapp.chapters import cities
+from tourapp.chapters.paths import DATA, ROOT
 from tourapp.db import City, db
 from tourapp.exercises import run
-from tourapp.paths import DATA, ROOT
 
 # data/cities.sql exactly as the tutorial gives it (TRANSCRIPT.md); nothing may change it.
 CITIES_SQL_SHA256 = "8a235d95e7d0958e612a5aac1ea318ca1d1099727592fd1e5037d2f7e2edb040"

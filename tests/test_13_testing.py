@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from support import MISSING, run_check
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "13-testing.ipynb"
 

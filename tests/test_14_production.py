@@ -17,8 +17,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tourapp import postgres, processes
 from tourapp.chapters import production
+from tourapp.chapters.paths import ROOT
 from tourapp.db import db, init_db
-from tourapp.paths import ROOT
 
 FACTORY = "tourapp.chapters.production:create_app"
 

@@ -12,7 +12,7 @@ import tomllib
 import pytest
 from e2e import unavailable
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 # Installed by the Makefile into a venv of its own (it is not a dependency of the workbook).
 REPO2DOCKER = ROOT / ".tools" / "repo2docker" / "bin" / "repo2docker"

@@ -6,8 +6,8 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from support import kernel_manager
 
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import MIMETYPE, Result, results_in
-from tourapp.paths import ROOT
 
 SETUP = "from tourapp import check\nfrom flask import Flask"
 RIGHT = 'def shout_app():\n    app = Flask("shout")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'

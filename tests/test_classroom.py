@@ -15,9 +15,9 @@ from support import kernel_manager
 
 from tourapp import check
 from tourapp.chapters import hello
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
 from tourapp.exercises.registry import BROKEN
-from tourapp.paths import ROOT
 from tourapp.student_edition import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from support import kernel_manager
 
 from tourapp import display, serve, show
-from tourapp.paths import STATIC
+from tourapp.chapters.paths import STATIC
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -140,7 +140,9 @@ def test_show_code_folds_a_listing_on_request(monkeypatch):
     display.show_code("templates/cities_chart.svg")
     folded, whole = shown
     source = (STATIC.parent / "templates" / "cities_chart.svg").read_text(encoding="utf-8").rstrip()
-    summary = f"<details><summary><code>templates/cities_chart.svg</code> · {source.count(chr(10)) + 1} lines</summary>"
+    # the name shown is where the file is in the workbook: the chapters' files are in the package
+    name = "tourapp/chapters/templates/cities_chart.svg"
+    summary = f"<details><summary><code>{name}</code> · {source.count(chr(10)) + 1} lines</summary>"
     assert folded.startswith(summary + "\n\n```xml\n") and folded.endswith("```\n\n</details>")
     assert source in folded
-    assert whole == f"`templates/cities_chart.svg`\n\n```xml\n{source}\n```"
+    assert whole == f"`{name}`\n\n```xml\n{source}\n```"

@@ -9,8 +9,8 @@ from nbclient import NotebookClient
 from support import kernel_manager
 
 from tourapp import learner, student_edition
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import CHECK_CELL, for_chapter, results_in
-from tourapp.paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 HELLO = ROOT / "notebooks" / "01-hello.ipynb"

@@ -9,7 +9,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 
 def _lock_lines():

@@ -9,7 +9,7 @@ from nbformat.v4 import new_code_cell
 from support import cmdline, comm, pids, run_grader, running, scores
 
 from tourapp import sandbox
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 from tourapp.student_edition import student_edition
 from tourapp.submissions import grade, student_names
 

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from support import cmdline, pids, run_grader, scores
 
 from tourapp import sandbox
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT, STATIC
 
 slow = pytest.mark.slow  # a class of kernels, one of them until its time limit
 
@@ -104,7 +104,7 @@ def run(tmp_path_factory):
     folder.mkdir()
     secret = home / ".ssh" / "id_ed25519"
     secret.write_text(SECRET)
-    targets = [f"/tmp/{TAG}", str(home / TAG), str(folder / TAG), str(ROOT / "static" / TAG)]
+    targets = [f"/tmp/{TAG}", str(home / TAG), str(folder / TAG), str(STATIC / TAG)]
 
     listener = socket.create_server(("127.0.0.1", 0))
     source = nbformat.read(SOURCE, as_version=4)

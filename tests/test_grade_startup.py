@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell
 
 from tourapp import sandbox, submissions
 from tourapp.bytecode import precompile
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 
 def _modules_after(code):

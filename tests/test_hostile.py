@@ -29,7 +29,7 @@ from tourapp.chapters import (
     static_files,
     templates,
 )
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 CHAPTERS = {
     "hello": hello,

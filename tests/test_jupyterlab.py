@@ -12,7 +12,7 @@ import re
 import e2e
 import pytest
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 pytestmark = pytest.mark.jupyterlab
 

@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from tourapp import learner
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import CHECK_CELL, results_in
-from tourapp.paths import ROOT
 
 pytestmark = pytest.mark.jupyterlab
 

@@ -12,8 +12,8 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager
 
+from tourapp.chapters.paths import ROOT
 from tourapp.exercises import CHECK_CELL, get, results_in
-from tourapp.paths import ROOT
 
 NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not p.name.startswith("00-")]
 

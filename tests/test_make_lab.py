@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from start_bench import free_port, stop  # noqa: E402  (the bench starts and stops Lab the same way)

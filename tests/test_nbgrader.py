@@ -20,8 +20,8 @@ from nbclient import NotebookClient
 from support import kernel_manager, run_grader, scores
 
 from tourapp import sandbox
+from tourapp.chapters.paths import ROOT
 from tourapp.nbgrader_cells import HIDDEN_BEGIN, mark
-from tourapp.paths import ROOT
 from tourapp.student_edition import student_edition
 
 NBGRADER = ROOT / ".tools" / "nbgrader" / "bin"

@@ -11,8 +11,8 @@ import pytest
 
 from tourapp.chapters import CHAPTERS as MAP
 from tourapp.chapters import readme_table
+from tourapp.chapters.paths import ROOT, STATIC
 from tourapp.exercises import for_chapter
-from tourapp.paths import ROOT, STATIC
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]

@@ -9,7 +9,7 @@ import types
 import pytest
 
 from tourapp import platforms
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 from tourapp.platforms import detect, link_for, show_link
 
 HUB = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/", "JUPYTERHUB_USER": "alice"}

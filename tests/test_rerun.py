@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager, sanitize, sanitizers
 
-from tourapp.paths import ROOT
+from tourapp.chapters.paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 RULES = sanitizers()

@@ -15,8 +15,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.chapters import CHAPTERS
+from tourapp.chapters.paths import ROOT
 from tourapp.nbgrader_cells import mark
-from tourapp.paths import ROOT
 from tourapp.recording import AsRun, kernel_environment, normalize
 
 

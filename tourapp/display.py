@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
 
-from .paths import ROOT
+from .chapters.paths import ROOT, chapter_file
 
 __all__ = ["show", "show_code"]
 
@@ -57,12 +57,15 @@ def show(response, *, inline=True):
 
 
 def show_code(obj, *, fold=False):
-    """Print the source of a module, function or class, or of a file given relative to the repo.
+    """Print the source of a module, function or class, or of a file such as ``"templates/base.html"``.
+
+    A file's name is looked up among the chapters' files first (``tourapp/chapters/templates/…``),
+    then in the workbook (the folder holding the package).
 
     :param fold: in a notebook, show only the file's name and line count until the reader opens it.
     """
     if isinstance(obj, (str, Path)):
-        path = ROOT / obj
+        path = chapter_file(obj)
         source = path.read_text(encoding="utf-8")
     else:
         path = Path(inspect.getsourcefile(obj))

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["FOLDER", "SOURCES", "refresh", "write_missing"]
 

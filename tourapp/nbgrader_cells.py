@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["HIDDEN_BEGIN", "HIDDEN_END", "POINTS", "mark", "strip_hidden_tests"]
 

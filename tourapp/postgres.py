@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["Cluster", "available", "start"]
 
@@ -39,7 +39,7 @@ def _templates_folder():
     return Path(tempfile.gettempdir()) / f"flask-tour-postgres-{digest}"
 
 
-TEMPLATES = _templates_folder()
+CLUSTER_TEMPLATES = _templates_folder()
 _DATABASE = "cities"
 
 
@@ -152,10 +152,11 @@ def start(folder=None):
 def _template():
     """Return a freshly initialised data folder to copy, made once per PostgreSQL version in build/ (git-ignored)."""
     version = bindir().parent.name if bindir().parent.name[:2].isdigit() else "local"
-    template = TEMPLATES / f"template-{version}"
+    template = CLUSTER_TEMPLATES / f"template-{version}"
     if not (template / "PG_VERSION").exists():
-        TEMPLATES.mkdir(mode=0o755, parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix="initdb-", dir=TEMPLATES))  # then renamed: racing processes are fine
+        CLUSTER_TEMPLATES.mkdir(mode=0o755, parents=True, exist_ok=True)
+        # then renamed: racing processes are fine
+        scratch = Path(tempfile.mkdtemp(prefix="initdb-", dir=CLUSTER_TEMPLATES))
         _own(scratch)
         _run(
             "initdb", "-D", scratch / "data", "-A", "trust", "-U", _USER, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"

@@ -20,7 +20,7 @@ import time
 
 import requests
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["ServerProcess", "gunicorn", "start", "stop_all", "waitress"]
 

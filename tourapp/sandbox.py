@@ -1,7 +1,7 @@
 """Start a submission's kernel in a bubblewrap sandbox of its own, with limits on what it may use.
 
 The sandbox sees the system (``/usr``, ``/etc``) and the Python it runs on read-only, the
-workbook's package, ``templates/``, ``static/`` and ``data/`` read-only, and one empty folder
+workbook's package (with the chapters' templates, static files and data) read-only, and one empty folder
 it may write to, which also holds the kernel's connection file and IPC sockets. Nothing else of
 the machine is there: no home folders, no other submission, no network but its own loopback.
 :class:`SandboxedKernelManager` is a jupyter_client kernel manager that wraps the kernel's
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["Limits", "SandboxedKernelManager", "folder", "unavailable", "wrap"]
 
 # The read-only parts of the workbook a notebook uses; the rest of the checkout stays hidden.
-WORKBOOK = ("tourapp", "templates", "static", "data")
+WORKBOOK = ("tourapp",)
 SYSTEM = ("/usr", "/etc")
 MERGED_USR = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # links into /usr, or folders
 # As root, each kernel runs as a user id of its own, unknown to the system, so that the process

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
-from .paths import ROOT
+from .chapters.paths import ROOT
 
 __all__ = ["check_answer_cells", "strip_solutions", "student_edition", "uncommitted", "write_edition"]
 
