@@ -39,20 +39,20 @@ LOCAL_ONLY := {'jupyter_server_proxy': False, 'jupyter_lsp': False}
 # started for it (a second `make lab` is then Lab's own start-up and little else).
 COPIES := $(patsubst notebooks/%,$(MINE)/%,$(wildcard notebooks/[0-9][0-9]-*.ipynb))
 lab: $(STAMP)
-	@for copy in $(COPIES); do [ -e "$$copy" ] || { $(BIN)/python -m tourapp.learner --into $(MINE); break; }; done
+	@for copy in $(COPIES); do [ -e "$$copy" ] || { $(BIN)/python -m tourapp.classroom.learner --into $(MINE); break; }; done
 	@echo "Opening $(MINE)/00-start-here.ipynb: JupyterLab prints its address below (…/lab/tree/00-start-here.ipynb?token=…)"
 	$(LAB) $(LAB_ROOT) --ServerApp.jpserver_extensions="$(LOCAL_ONLY)" --ServerApp.root_dir=$(MINE) \
 		--LabApp.default_url=/lab/tree/00-start-here.ipynb $(LAB_ARGS)
 
 # A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
 refresh: $(STAMP)
-	$(BIN)/python -m tourapp.learner --into $(MINE) --refresh "$(NB)"
+	$(BIN)/python -m tourapp.classroom.learner --into $(MINE) --refresh "$(NB)"
 
 # The teacher's edition, with the student edition and the learners' copies beside it. Lab's
 # autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
 # a tracked file; save on purpose (Ctrl+S), then `make record`.
 lab-teacher: $(STAMP)
-	$(BIN)/python -m tourapp.student_edition --out build/student --allow-dirty
+	$(BIN)/python -m tourapp.classroom.student_edition --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(LAB) $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Lint first (Flask's ruff rules, pyproject's [tool.ruff]), then the tests. Tests must leave the
@@ -80,7 +80,7 @@ record: $(STAMP)
 # The student edition: every notebook, solutions taken out, outputs cleared, in build/student/.
 # It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
+	$(BIN)/python -m tourapp.classroom.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
@@ -123,7 +123,7 @@ $(UV):
 # The lock pins every package, so `-e .[test]` adds only the workbook itself: nothing drifts.
 # Bytecode is not compiled here (uv's default): that would add ~7 s of CPU to a newcomer's first
 # `make lab`, whose Python writes what Lab imports as it goes. The grader compiles the rest on its
-# first run (tourapp/bytecode.py), since its sandboxed kernels cannot write it.
+# first run (tourapp/classroom/bytecode.py), since its sandboxed kernels cannot write it.
 $(STAMP): pyproject.toml $(LOCK) | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)

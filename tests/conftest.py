@@ -4,7 +4,8 @@ import tempfile
 
 import pytest
 
-from tourapp import postgres, serve
+from tourapp import serve
+from tourapp.chapters import postgres
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import run
-from tourapp.recording import sanitize, sanitizers  # noqa: F401  (the tests' name for them)
+from tourapp.classroom.exercises import run
+from tourapp.classroom.recording import sanitize, sanitizers  # noqa: F401  (the tests' name for them)
 
 
 def make_app(name="probe"):
@@ -39,8 +39,8 @@ def open_fds():
 
 
 def run_grader(*args, timeout=300, env=None):
-    """Run ``python -m tourapp.grade`` with these arguments, as a teacher does; return the finished process."""
-    command = [sys.executable, "-m", "tourapp.grade", *map(str, args)]
+    """Run ``python -m tourapp.classroom.grade`` with these arguments as a teacher does; return the process."""
+    command = [sys.executable, "-m", "tourapp.classroom.grade", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
 
 

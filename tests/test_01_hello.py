@@ -12,7 +12,7 @@ from support import MISSING, factory_placeholder, flask_cli, placeholder, run_ch
 from support import grown as grown_from
 
 from tourapp.chapters import hello
-from tourapp.terminal import flask_run_banner
+from tourapp.notebook.terminal import flask_run_banner
 
 
 @pytest.fixture

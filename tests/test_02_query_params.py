@@ -120,7 +120,7 @@ def test_flask_cli_knows_the_app():
     assert "greet" in out and "/greet" in out and "index" in out
 
 
-# "Try it": the checks of tourapp/exercises/query_params.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/query_params.py, against right and typical wrong answers.
 
 NOTEBOOK = "notebooks/02-query-parameters.ipynb"
 grown = partial(grown_from, query_params.create_app)  # a factory of the chapter's app with one more route

@@ -146,7 +146,7 @@ def test_flask_cli_knows_the_app():
     assert "/greet/<name>/" in out and "/guests/<int:number>/" in out and "/greet-all/<path:names>" in out
 
 
-# "Try it": the checks of tourapp/exercises/path_params.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/path_params.py, against right and typical wrong answers.
 
 NOTEBOOK = "notebooks/03-path-parameters.ipynb"
 grown = partial(grown_from, path_params.create_app)  # a factory of the chapter's app with one more route

@@ -152,7 +152,7 @@ def test_flask_cli_knows_the_app():
     assert "create_user" in out and "get_user" in out and "/users/<name>" in out
 
 
-# "Try it": the checks of tourapp/exercises/responses.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/responses.py, against right and typical wrong answers.
 
 NOTEBOOK = "notebooks/04-responses.ipynb"
 grown = partial(grown_from, responses.create_app)  # a factory of the chapter's app with one more route

@@ -25,12 +25,12 @@ FILE_ROUTES = ["/files/", "/download/", "/static/"]
 # absolute paths, NUL bytes, and climbing out of a subfolder.
 TRAVERSALS = [
     "../sid.png",
-    "../../tourapp/paths.py",
+    "../../paths.py",
     "../../pyproject.toml",
     "%2e%2e/sid.png",
     "%2E%2E/%2E%2E/pyproject.toml",
     "..%2Fsid.png",
-    "%2e%2e%2f%2e%2e%2ftourapp%2fpaths.py",
+    "%2e%2e%2f%2e%2e%2fpaths.py",
     "..%5Csid.png",
     "..\\..\\pyproject.toml",
     "%2Fetc%2Fpasswd",
@@ -172,7 +172,7 @@ def test_flask_cli_knows_the_app():
     assert "image" in out and "/files/<path:name>" in out and "/download/<path:name>" in out
 
 
-# "Try it": the checks of tourapp/exercises/files.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/files.py, against right and typical wrong answers.
 
 NOTEBOOK = "notebooks/05-send-file.ipynb"
 NOTES = files.FILES / "notes"

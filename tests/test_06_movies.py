@@ -10,7 +10,7 @@ from support import MISSING, factory_placeholder, flask_cli, placeholder, run_ch
 from support import grown as grown_from
 
 from tourapp.chapters import movies
-from tourapp.exercises import run
+from tourapp.classroom.exercises import run
 
 TABLE = '{"1":"Toy story","2":"The Raid","3":"Hero","4":"Ip Man","5":"Kung Fu Panda"}'
 
@@ -119,7 +119,7 @@ def test_flask_cli_knows_the_app():
     assert "/movies/<int:movie_id>" in out and "/rmovie" in out
 
 
-# "Try it": the checks of tourapp/exercises/movies.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/movies.py, against right and typical wrong answers.
 
 
 NOTEBOOK = "notebooks/06-json.ipynb"

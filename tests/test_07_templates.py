@@ -144,7 +144,7 @@ def test_flask_cli_knows_the_app():
     assert "/greet/<name>/" in out and "greet" in out
 
 
-# "Try it": the checks of tourapp/exercises/templates.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/templates.py, against right and typical wrong answers.
 
 
 NOTEBOOK = "notebooks/07-templates.ipynb"

@@ -160,7 +160,7 @@ def test_flask_cli_knows_the_app():
     assert "/about" in out and "/static/<path:filename>" in out
 
 
-# "Try it": the checks of tourapp/exercises/static_files.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/static_files.py, against right and typical wrong answers.
 
 
 NOTEBOOK = "notebooks/08-static-files.ipynb"

@@ -133,7 +133,7 @@ def test_flask_cli_knows_the_app():
     assert "/about" in out and "/users/<name>" in out
 
 
-# "Try it": the checks of tourapp/exercises/errors.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/errors.py, against right and typical wrong answers.
 
 
 NOTEBOOK = "notebooks/09-error-pages.ipynb"

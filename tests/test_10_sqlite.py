@@ -11,9 +11,9 @@ from support import MISSING, TUTORIAL, flask_cli, from_notebook, placeholder, ro
 from support import grown as grown_from
 
 from tourapp.chapters import cities
+from tourapp.chapters.db import City, db
 from tourapp.chapters.paths import DATA, ROOT
-from tourapp.db import City, db
-from tourapp.exercises import run
+from tourapp.classroom.exercises import run
 
 # data/cities.sql exactly as the tutorial gives it (TRANSCRIPT.md); nothing may change it.
 CITIES_SQL_SHA256 = "8a235d95e7d0958e612a5aac1ea318ca1d1099727592fd1e5037d2f7e2edb040"
@@ -165,7 +165,7 @@ def test_data_cities_sql_is_unchanged():
     assert not [p.name for p in DATA.iterdir() if p.suffix in (".db", ".sqlite", ".sqlite3") or "-wal" in p.name]
 
 
-# "Try it": the checks of tourapp/exercises/cities.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/cities.py, against right and typical wrong answers.
 # Every app gets a database of its own in the test's temporary folder, as in the notebook.
 
 

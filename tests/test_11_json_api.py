@@ -11,7 +11,7 @@ from support import TUTORIAL, factory_placeholder, flask_cli, from_notebook, row
 from support import grown as grown_from
 
 from tourapp.chapters import api, cities
-from tourapp.db import City, db
+from tourapp.chapters.db import City, db
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -343,7 +343,7 @@ def test_racing_deletes_of_one_city_succeed_once(live, app, db_path):
     assert rows(db_path) == [c for c in TUTORIAL if c["id"] != 5]
 
 
-# "Try it": the checks of tourapp/exercises/api.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/api.py, against right and typical wrong answers.
 # Every app gets a database of its own in the test's temporary folder, as in the notebook.
 
 

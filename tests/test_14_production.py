@@ -15,10 +15,9 @@ from sqlalchemy.engine import make_url
 from support import MISSING, TUTORIAL, factory_placeholder, from_notebook, run_check
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tourapp import postgres, processes
-from tourapp.chapters import production
+from tourapp.chapters import postgres, processes, production
+from tourapp.chapters.db import db, init_db
 from tourapp.chapters.paths import ROOT
-from tourapp.db import db, init_db
 
 FACTORY = "tourapp.chapters.production:create_app"
 
@@ -429,7 +428,7 @@ def running(pid):
         return False
 
 
-# "Try it": the checks of tourapp/exercises/production.py, against right and typical wrong answers.
+# "Try it": the checks of tourapp/classroom/exercises/production.py, against right and typical wrong answers.
 
 
 def solution(name):
@@ -515,7 +514,7 @@ def test_try_it_checks(fresh_database, exercise, build, status, says):
 
 ORPHANS = """
 import os
-from tourapp import postgres, processes
+from tourapp.chapters import postgres, processes
 cluster = postgres.start()
 env = {"DATABASE_URL": cluster.url, "SECRET_KEY": "x"}
 waitress = processes.waitress("tourapp.chapters.production:create_app", env=env)

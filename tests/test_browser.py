@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tourapp import display
+from tourapp.notebook import display
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from support import kernel_manager
 
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import MIMETYPE, Result, results_in
+from tourapp.classroom.exercises import MIMETYPE, Result, results_in
 
 SETUP = "from tourapp import check\nfrom flask import Flask"
 RIGHT = 'def shout_app():\n    app = Flask("shout")\n    app.get("/shout")(lambda: "HELLO THERE!")\n    return app'

@@ -16,9 +16,9 @@ from support import kernel_manager
 from tourapp import check
 from tourapp.chapters import hello
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
-from tourapp.exercises.registry import BROKEN
-from tourapp.student_edition import PLACEHOLDER, strip_solutions, student_edition
+from tourapp.classroom.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
+from tourapp.classroom.exercises.registry import BROKEN
+from tourapp.classroom.student_edition import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _CHECK_CALL = CHECK_CELL  # check("NN.k") alone: 01's demonstration of a wrong answer is not an exercise

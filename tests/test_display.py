@@ -10,8 +10,9 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 from support import kernel_manager
 
-from tourapp import display, serve, show
+from tourapp import serve, show
 from tourapp.chapters.paths import STATIC
+from tourapp.notebook import display
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -8,9 +8,9 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager
 
-from tourapp import learner, student_edition
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import CHECK_CELL, for_chapter, results_in
+from tourapp.classroom import learner, student_edition
+from tourapp.classroom.exercises import CHECK_CELL, for_chapter, results_in
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 HELLO = ROOT / "notebooks" / "01-hello.ipynb"
@@ -67,7 +67,7 @@ def test_refresh_of_no_chapter_says_so(tmp_path, chapter, error):
 def test_refresh_from_the_command_line(tmp_path):
     # test the command make refresh runs: it names where the old copy went
     learner.write_missing(tmp_path)
-    done = _run("tourapp.learner", "--into", str(tmp_path), "--refresh", "01")
+    done = _run("tourapp.classroom.learner", "--into", str(tmp_path), "--refresh", "01")
     assert done.returncode == 0, done.stderr
     assert "kept your old copy as " in done.stdout and "/old/01-hello." in done.stdout
     assert f"wrote a fresh {tmp_path / HELLO.name}" in done.stdout
@@ -107,7 +107,7 @@ def _no_answer_above(nb):
 def test_make_student_refuses_to_leak(tmp_path, spoil, says):
     path = tmp_path / HELLO.name
     nbformat.write(spoil(nbformat.read(HELLO, as_version=4)), path)
-    done = _run("tourapp.student_edition", str(path), "--out", str(tmp_path / "out"))
+    done = _run("tourapp.classroom.student_edition", str(path), "--out", str(tmp_path / "out"))
     assert done.returncode == 1
     source = nbformat.read(HELLO, as_version=4)
     teapot = source.cells.index(_teapot_cell(source)) + 1  # the cell's number, counting from 1
@@ -136,18 +136,18 @@ def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
     _git(tmp_path, "commit", "-qm", "notebooks")
     out = str(tmp_path / "out")
     assert student_edition.uncommitted([path]) == []
-    assert _run("tourapp.student_edition", str(path), "--out", out).returncode == 0
+    assert _run("tourapp.classroom.student_edition", str(path), "--out", out).returncode == 0
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += "\nA teacher's edit, not committed yet."
     nbformat.write(nb, path)
     assert student_edition.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
-    refused = _run("tourapp.student_edition", str(path), "--out", out)
+    refused = _run("tourapp.classroom.student_edition", str(path), "--out", out)
     assert refused.returncode == 1
     assert (
         "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n"
         in refused.stderr
     )
-    allowed = _run("tourapp.student_edition", str(path), "--out", out, "--allow-dirty")
+    allowed = _run("tourapp.classroom.student_edition", str(path), "--out", out, "--allow-dirty")
     assert allowed.returncode == 0, allowed.stderr
     assert "warning: made from notebooks with uncommitted changes" in allowed.stderr
 

@@ -1,4 +1,4 @@
-"""The grader: a folder of typical submissions, graded by `python -m tourapp.grade`, scores checked."""
+"""The grader: a folder of typical submissions, graded by `python -m tourapp.classroom.grade`, scores checked."""
 
 import os
 
@@ -8,10 +8,10 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell
 from support import cmdline, comm, pids, run_grader, running, scores
 
-from tourapp import sandbox
 from tourapp.chapters.paths import ROOT
-from tourapp.student_edition import student_edition
-from tourapp.submissions import grade, student_names
+from tourapp.classroom import sandbox
+from tourapp.classroom.student_edition import student_edition
+from tourapp.classroom.submissions import grade, student_names
 
 # Grading runs a class of submissions in real kernels, one of them until its time limit.
 pytestmark = pytest.mark.slow

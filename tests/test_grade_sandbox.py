@@ -19,8 +19,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from support import cmdline, pids, run_grader, scores
 
-from tourapp import sandbox
 from tourapp.chapters.paths import ROOT, STATIC
+from tourapp.classroom import sandbox
 
 slow = pytest.mark.slow  # a class of kernels, one of them until its time limit
 

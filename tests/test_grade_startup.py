@@ -11,9 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from tourapp import sandbox, submissions
-from tourapp.bytecode import precompile
 from tourapp.chapters.paths import ROOT
+from tourapp.classroom import sandbox, submissions
+from tourapp.classroom.bytecode import precompile
 
 
 def _modules_after(code):
@@ -31,26 +31,28 @@ def _modules_after(code):
 def test_importing_tourapp_leaves_the_checks_ipython_and_the_server_for_later():
     # `flask --app tourapp.chapters.hello` and the grader import tourapp too.
     modules = _modules_after("import tourapp.chapters.hello")
-    assert not {"IPython", "tourapp.exercises", "tourapp.server", "tourapp.display"} & modules
+    assert (
+        not {"IPython", "tourapp.classroom.exercises", "tourapp.notebook.server", "tourapp.notebook.display"} & modules
+    )
     modules = _modules_after("from tourapp import check, serve, show, show_code")
-    assert {"tourapp.exercises", "tourapp.server", "tourapp.display"} <= modules
+    assert {"tourapp.classroom.exercises", "tourapp.notebook.server", "tourapp.notebook.display"} <= modules
 
 
 def test_checking_a_chapter_imports_its_own_checks_only():
-    modules = _modules_after("from tourapp.exercises import get\nassert get('01.1').name == 'shout_app'")
-    assert "tourapp.exercises.hello" in modules
-    assert not {"sqlalchemy", "tourapp.exercises.cities", "tourapp.exercises.forms"} & modules
+    modules = _modules_after("from tourapp.classroom.exercises import get\nassert get('01.1').name == 'shout_app'")
+    assert "tourapp.classroom.exercises.hello" in modules
+    assert not {"sqlalchemy", "tourapp.classroom.exercises.cities", "tourapp.classroom.exercises.forms"} & modules
     # Another chapter's exercise is found all the same, and an unknown id still names the chapter's.
     modules = _modules_after(
-        "from tourapp.exercises import get, run\nassert get('01.1') and get('10.1').chapter == '10'\n"
+        "from tourapp.classroom.exercises import get, run\nassert get('01.1') and get('10.1').chapter == '10'\n"
         "assert 'this chapter has: 01.1, 01.2, 01.3' in run('01.9').message"
     )
-    assert "tourapp.exercises.cities" in modules
+    assert "tourapp.classroom.exercises.cities" in modules
 
 
 def test_the_grader_compiles_the_bytecode_its_kernels_read():
     precompile.__wrapped__()  # not the once-per-process copy: this test's own run
-    for source in (ROOT / "tourapp" / "exercises" / "registry.py", flask.app.__file__):
+    for source in (ROOT / "tourapp" / "classroom" / "exercises" / "registry.py", flask.app.__file__):
         compiled = importlib.util.cache_from_source(str(source))
         assert os.path.exists(compiled), compiled
         assert os.path.getmtime(compiled) >= os.path.getmtime(source)

@@ -481,7 +481,7 @@ def production_server(postgres_cluster):
     with serve(app) as server:
         yield server
     with app.app_context():
-        from tourapp.db import db
+        from tourapp.chapters.db import db
 
         db.engine.dispose()
 

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 import requests
 
-from tourapp import learner
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import CHECK_CELL, results_in
+from tourapp.classroom import learner
+from tourapp.classroom.exercises import CHECK_CELL, results_in
 
 pytestmark = pytest.mark.jupyterlab
 

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 from support import kernel_manager
 
 from tourapp.chapters.paths import ROOT
-from tourapp.exercises import CHECK_CELL, get, results_in
+from tourapp.classroom.exercises import CHECK_CELL, get, results_in
 
 NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if not p.name.startswith("00-")]
 

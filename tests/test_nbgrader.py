@@ -5,7 +5,7 @@ takes the hidden tests out. The slow ones run real nbgrader (``make nbgrader-too
 in .tools/nbgrader, an environment of its own, see the Makefile) on two chapters in a course
 folder of their own: ``generate_assignment`` must give the student edition, and
 ``autograde`` must score three submissions (right, blank, partly wrong) exactly as
-``python -m tourapp.grade`` scores the same files.
+``python -m tourapp.classroom.grade`` scores the same files.
 """
 
 import json
@@ -19,10 +19,10 @@ import pytest
 from nbclient import NotebookClient
 from support import kernel_manager, run_grader, scores
 
-from tourapp import sandbox
 from tourapp.chapters.paths import ROOT
-from tourapp.nbgrader_cells import HIDDEN_BEGIN, mark
-from tourapp.student_edition import student_edition
+from tourapp.classroom import sandbox
+from tourapp.classroom.nbgrader_cells import HIDDEN_BEGIN, mark
+from tourapp.classroom.student_edition import student_edition
 
 NBGRADER = ROOT / ".tools" / "nbgrader" / "bin"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -38,7 +38,7 @@ def _nbgrader(meta):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_is_marked_for_nbgrader(path):
     nb = nbformat.read(path, as_version=4)
-    assert not mark(nb), f"{path.name} is not marked: python -m tourapp.nbgrader_cells (make record does it)"
+    assert not mark(nb), f"{path.name} is not marked: python -m tourapp.classroom.nbgrader_cells (make record does it)"
     grade_cells = [cell for cell in nb.cells if _nbgrader(cell.metadata).get("grade")]
     for cell in grade_cells:
         # test that each grade cell is a locked check with its hidden assert of that same check

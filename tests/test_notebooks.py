@@ -12,7 +12,7 @@ import pytest
 from tourapp.chapters import CHAPTERS as MAP
 from tourapp.chapters import readme_table
 from tourapp.chapters.paths import ROOT, STATIC
-from tourapp.exercises import for_chapter
+from tourapp.classroom.exercises import for_chapter
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
@@ -121,7 +121,7 @@ def test_chapter_has_its_module_exercises_and_test_file_and_shows_the_real_code(
         assert entry.number == "01" or callable(module.create_app)
     checks = for_chapter(entry.number)
     assert checks, "every chapter has Try it exercises"
-    assert {ex.check.__module__ for ex in checks} == {f"tourapp.exercises.{entry.exercises}"}
+    assert {ex.check.__module__ for ex in checks} == {f"tourapp.classroom.exercises.{entry.exercises}"}
     assert [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob(f"test_{entry.number}_*.py")] == [
         entry.test_file
     ]

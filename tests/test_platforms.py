@@ -8,9 +8,9 @@ import types
 
 import pytest
 
-from tourapp import platforms
 from tourapp.chapters.paths import ROOT
-from tourapp.platforms import detect, link_for, show_link
+from tourapp.notebook import platforms
+from tourapp.notebook.platforms import detect, link_for, show_link
 
 HUB = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/", "JUPYTERHUB_USER": "alice"}
 # What BinderHub's spawner adds to the JupyterHub variables of the servers it launches.

@@ -11,7 +11,7 @@ from yarl import URL  # comes with jupyter-server-proxy (through aiohttp)
 
 from tourapp import serve
 from tourapp.chapters import api, errors, path_params, static_files, templates
-from tourapp.proxy import _plain_path, _relative_path
+from tourapp.notebook.proxy import _plain_path, _relative_path
 
 PREFIX = "/user/ada/proxy/8888"
 HUB = "http://127.0.0.1:8000"  # where the browser is; only used to resolve URLs, never contacted

@@ -17,7 +17,7 @@ from support import kernel_manager, make_app, open_fds
 
 import tourapp
 from tourapp import serve, stop_all
-from tourapp.server import _STOP_TIMEOUT
+from tourapp.notebook.server import _STOP_TIMEOUT
 
 
 def test_answers_on_loopback_before_returning():
@@ -35,7 +35,7 @@ def test_reserve_leaves_exactly_one_server_on_the_same_port():
         try:
             assert not first.running
             assert second.running
-            assert [s for s in tourapp.server._servers.values() if s._key == "probe"] == [second]
+            assert [s for s in tourapp.notebook.server._servers.values() if s._key == "probe"] == [second]
             assert second.url == first.url and second.moved_from is None
             assert tab.get(second.url, timeout=5).text == "ok"  # the tab keeps working
         finally:
@@ -75,7 +75,7 @@ def test_stop_twice_is_harmless_and_stop_all_stops_everything():
     a, b = serve(make_app("a")), serve(make_app("b"))
     stop_all()
     assert not a.running and not b.running
-    assert tourapp.server._servers == {}
+    assert tourapp.notebook.server._servers == {}
 
 
 def test_stopping_from_several_threads_at_once_is_harmless():

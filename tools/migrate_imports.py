@@ -16,7 +16,13 @@ from pathlib import Path
 
 # Old module (under tourapp.) -> its room. Only what moved: tourapp.chapters.<app> did not.
 MOVED = {
-    "paths": "chapters",
+    **dict.fromkeys(["server", "display", "proxy", "platforms", "terminal"], "notebook"),
+    **dict.fromkeys(["paths", "db", "postgres", "processes", "loadtest"], "chapters"),
+    **dict.fromkeys(
+        ["exercises", "grade", "submissions", "sandbox", "feedback", "student_edition", "nbgrader_cells", "learner"]
+        + ["bytecode", "recording"],
+        "classroom",
+    ),
 }
 
 _DOTTED = re.compile(r"(?<![\w.])tourapp\.(" + "|".join(MOVED) + r")\b")

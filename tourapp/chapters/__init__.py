@@ -24,7 +24,7 @@ class Chapter:
     slug: str  # "hello": the notebook is notebooks/01-hello.ipynb
     title: str
     module: str | None  # the app, tourapp.chapters.<module>; None for 00 and 13
-    exercises: str | None  # the checks, tourapp.exercises.<exercises>
+    exercises: str | None  # the checks, tourapp.classroom.exercises.<exercises>
     test: str | None  # the test file's slug: tests/test_01_<test>.py
     teaches: str  # one line for the README's table
 

@@ -7,8 +7,8 @@ import unicodedata
 from flask import Blueprint, Flask, abort, json, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..db import City, db, init_app
 from .cities import CITY_ID
+from .db import City, db, init_app
 from .errors import json_error
 from .paths import TEMPLATES
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..db import City, db
+from .db import City, db
 from .errors import json_error
 
 ACCEPTED = "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:///PATH"

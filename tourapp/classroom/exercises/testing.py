@@ -10,7 +10,7 @@ import inspect
 
 from flask import redirect, render_template, request, session, url_for
 
-from ..chapters import forms
+from ...chapters import forms
 from .expect import Miss, NotDone, describe, where
 from .registry import exercise
 

@@ -6,8 +6,8 @@ repository and holding just the tutorial's eight cities: the checks add cities t
 
 from pathlib import Path
 
-from ..chapters.paths import ROOT
-from ..db import City, db
+from ...chapters.db import City, db
+from ...chapters.paths import ROOT
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 

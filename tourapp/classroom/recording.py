@@ -14,7 +14,7 @@ import re
 import nbformat
 from nbclient import NotebookClient
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
 __all__ = ["SANITIZE_FILE", "AsRun", "kernel_environment", "normalize", "sanitize", "sanitizers"]
 

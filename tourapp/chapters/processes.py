@@ -20,7 +20,7 @@ import time
 
 import requests
 
-from .chapters.paths import ROOT
+from .paths import ROOT
 
 __all__ = ["ServerProcess", "gunicorn", "start", "stop_all", "waitress"]
 

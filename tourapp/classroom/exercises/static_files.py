@@ -4,7 +4,7 @@ import re
 
 from werkzeug.exceptions import HTTPException
 
-from ..chapters.paths import STATIC
+from ...chapters.paths import STATIC
 from .expect import Miss, expect_mimetype, expect_status, expect_text
 from .registry import exercise
 

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .chapters.paths import ROOT
+from .paths import ROOT
 
 __all__ = ["Cluster", "available", "start"]
 

@@ -1,4 +1,4 @@
-"""Write feedback pages: one per student, and one for the class, from what :func:`~tourapp.submissions.grade` saw.
+"""Write feedback pages, one per student and one for the class, from what :func:`~.submissions.grade` saw.
 
 A student's page gives their score, a line per exercise, and their executed notebook (rendered
 by nbconvert) with each check's result marked in its colour. The class page gives each

@@ -3,7 +3,7 @@
 import json
 import random
 
-from ..chapters.movies import MOVIES
+from ...chapters.movies import MOVIES
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 

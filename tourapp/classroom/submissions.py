@@ -1,7 +1,7 @@
 """Run submitted notebooks in fresh kernels, side by side, and read back what their checks reported.
 
 Each submission runs top to bottom in a kernel of its own, in an empty temporary folder, with a
-time limit, and by default in a sandbox of its own (:mod:`tourapp.sandbox`). :class:`Graded`
+time limit, and by default in a sandbox of its own (:mod:`tourapp.classroom.sandbox`). :class:`Graded`
 keeps what it showed: every check's last result, and for an exercise without one, why (its
 check cell is missing or raised, the notebook ran out of time before it, the file is not a
 notebook).
@@ -90,7 +90,7 @@ def grade(paths, *, timeout=60, jobs=None, chapter=None, executed=None, progress
     """Grade notebooks side by side; return one :class:`Graded` per path, in the given order.
 
     :param timeout: seconds each notebook's cells may take in all.
-    :param sandboxed: run each kernel in a sandbox (:mod:`tourapp.sandbox`); False runs the
+    :param sandboxed: run each kernel in a sandbox (:mod:`tourapp.classroom.sandbox`); False runs the
         students' code with your rights.
     :raise RuntimeError: when ``sandboxed`` and sandboxes cannot run here.
     :param jobs: kernels at a time (default: two per CPU).
@@ -178,7 +178,7 @@ async def _grade_one(path, student, timeout, executed, limits):
 async def _execute(nb, timeout, limits=None):
     """Execute a notebook in place in a fresh kernel; return (why it stopped early, grader's fault).
 
-    :param limits: run the kernel in a sandbox with these :class:`~tourapp.sandbox.Limits`.
+    :param limits: run the kernel in a sandbox with these :class:`~tourapp.classroom.sandbox.Limits`.
     """
     loop = asyncio.get_running_loop()
     state = {"deadline": None, "cell": None}

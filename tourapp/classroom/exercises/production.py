@@ -2,7 +2,7 @@
 
 from sqlalchemy import event
 
-from ..db import db
+from ...chapters.db import db
 from .cities import expect_outside_workbook
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
 
-from .chapters.paths import ROOT, chapter_file
+from ..chapters.paths import ROOT, chapter_file
 
 __all__ = ["show", "show_code"]
 

@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import InternalServerError
 
-from ..chapters.movies import MOVIES
+from ...chapters.movies import MOVIES
 from .expect import Miss, expect_json, expect_mimetype, expect_status, expect_text, json_body
 from .registry import exercise
 

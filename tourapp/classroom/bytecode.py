@@ -13,7 +13,7 @@ import os
 import sysconfig
 import warnings
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
 __all__ = ["precompile"]
 

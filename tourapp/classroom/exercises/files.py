@@ -1,6 +1,6 @@
 """Chapter 05's exercises: send the JPEG, offer it as a named download, serve a folder by name safely."""
 
-from ..chapters.paths import STATIC
+from ...chapters.paths import STATIC
 from .expect import Miss, expect_header, expect_mimetype, expect_status, hinted
 from .registry import exercise
 

@@ -1,7 +1,7 @@
 """Keep the learner's own copy of the workbook: the student edition, in my-notebooks/, never overwritten.
 
-Usage: python -m tourapp.learner [--into DIR]            (make lab: write the chapters not there yet)
-       python -m tourapp.learner [--into DIR] --refresh NN (make refresh NB=NN: a fresh copy of one)
+Usage: python -m tourapp.classroom.learner [--into DIR]            (make lab: write the chapters not there yet)
+       python -m tourapp.classroom.learner [--into DIR] --refresh NN (make refresh NB=NN: a fresh copy of one)
 
 ``make lab`` opens JupyterLab on this folder. A copy, once written, is the learner's: only a
 refresh replaces it, and the old one moves to ``old/`` with the time in its name, so work is
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
 __all__ = ["FOLDER", "SOURCES", "refresh", "write_missing"]
 
@@ -72,7 +72,7 @@ def _shown(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.learner", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tourapp.classroom.learner", description=__doc__.split("\n\n")[0])
     parser.add_argument("--into", type=Path, default=FOLDER, help="the learner's folder (default: my-notebooks/)")
     parser.add_argument("--refresh", metavar="NN", help="replace the copy of chapter NN by a fresh one")
     args = parser.parse_args(argv)

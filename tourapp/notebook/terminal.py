@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
 __all__ = ["flask_run_banner"]
 

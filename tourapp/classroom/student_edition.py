@@ -1,6 +1,6 @@
 """Write the student edition: every notebook with its solutions taken out and its outputs cleared.
 
-Usage: python -m tourapp.student_edition [NOTEBOOK ...] [--out DIR] [--allow-dirty]
+Usage: python -m tourapp.classroom.student_edition [NOTEBOOK ...] [--out DIR] [--allow-dirty]
 (default: every notebook in notebooks/, written to build/student/)
 
 A solution is the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` in a code cell
@@ -9,7 +9,7 @@ NotImplementedError()`` in its place, at the same indentation. A solution must s
 function: the placeholder raises, and at the top level of a cell it would stop "Run All".
 The edition is nbgrader's release of the same notebook (``nbgrader generate_assignment``): the
 same placeholder, the hidden tests of the check cells taken out, check cells locked and answer
-cells undeletable (see :mod:`tourapp.nbgrader_cells`), with one note cell more at the top.
+cells undeletable (see :mod:`tourapp.classroom.nbgrader_cells`), with one note cell more at the top.
 
 Nothing may leak: an exercise's answer cell (the cell right above its ``check("NN.k")`` cell,
 defining the function the exercise names) without the markers stops the edition, naming the
@@ -27,12 +27,12 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
+from .nbgrader_cells import SOLUTION_MARKER, has_solution, mark, strip_hidden_tests
 
-__all__ = ["check_answer_cells", "strip_solutions", "student_edition", "uncommitted", "write_edition"]
+__all__ = ["strip_solutions", "student_edition", "uncommitted", "write_edition"]
 
 PLACEHOLDER = ["# YOUR CODE HERE", "raise NotImplementedError()"]  # nbgrader's own stub
-_MARKER = re.compile(r"^(\s*)#+\s*(BEGIN|END) SOLUTION\s*$")
 _CHAPTER = re.compile(r"^(\d\d)-")
 NOTE = """\
 **Student edition**, generated from `{source}` by `make student`: do not edit its text here
@@ -48,7 +48,7 @@ def strip_solutions(source):
     """
     lines, begin, indent = [], None, ""
     for number, line in enumerate(source.split("\n"), 1):  # as nbgrader splits: the same text back
-        marker = _MARKER.match(line)
+        marker = SOLUTION_MARKER.match(line)
         if marker is None:
             if begin is None:
                 lines.append(line)
@@ -72,54 +72,17 @@ def strip_solutions(source):
     return "\n".join(lines)
 
 
-def check_answer_cells(nb):
-    """Refuse a notebook whose answers would reach the student edition unmarked.
-
-    Each ``check("NN.k")`` cell must sit right under the code cell that defines the exercise's
-    function, and every cell that defines it must keep its solution between the markers.
-
-    :raise ValueError: naming the cell (its number, counting from 1, and its id) and what is wrong.
-    """
-    from .exercises import CHECK_CELL, get  # the registry imports every chapter's checks: only when needed
-
-    names = {}
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        for exercise_id in CHECK_CELL.findall(cell.source):
-            exercise = get(exercise_id)
-            if exercise is None:
-                raise ValueError(f"{_cell(nb, index)} checks {exercise_id}, which is no exercise")
-            above = nb.cells[index - 1] if index else None
-            if above is None or above.cell_type != "code" or not _defines(above.source, exercise.name):
-                raise ValueError(
-                    f"{_cell(nb, index)} checks {exercise_id}, but the cell above it does not define "
-                    f"`{exercise.name}()`: put the exercise's answer cell right above its check"
-                )
-            names[exercise.name] = exercise_id
-    for index, cell in enumerate(nb.cells):
-        defined = [name for name in names if cell.cell_type == "code" and _defines(cell.source, name)]
-        if defined and not _has_marker(cell.source):
-            raise ValueError(
-                f"{_cell(nb, index)} defines `{defined[0]}()`, the answer to {names[defined[0]]}, but has no "
-                "### BEGIN SOLUTION / ### END SOLUTION markers: the student edition would hand out whatever "
-                "it holds. Put the solution between the markers (or remove the cell)"
-            )
-
-
 def student_edition(nb, source, note=None):
     """Return the student edition of a notebook; ``source`` names it in the first cell's note.
 
     :param note: the first cell's text (``{source}`` is filled in); the student edition's by default.
-    :raise ValueError: an answer cell without markers (see :func:`check_answer_cells`), or bad markers.
+    :raise ValueError: an answer cell without markers (see :func:`~.nbgrader_cells.check_answer_cells`), or bad markers.
     """
-    from .nbgrader_cells import mark, strip_hidden_tests
-
     nb = nbformat.from_dict(nb)  # a deep copy: the source notebook stays as it was
     mark(nb)  # as nbgrader sees it, even before the notebook's next record
     for cell in nb.cells:
         try:
-            if _has_marker(cell.source):
+            if has_solution(cell.source):
                 if cell.cell_type != "code":
                     raise ValueError("solution markers belong in code cells")
                 cell.source = strip_solutions(cell.source)
@@ -182,23 +145,10 @@ def _lock(cell):
         cell.metadata["deletable"] = cell.metadata["editable"] = False
 
 
-def _has_marker(source):
-    return any(_MARKER.match(line) for line in source.splitlines())
-
-
-def _defines(source, name):
-    return re.search(rf"^\s*def {re.escape(name)}\s*\(", source, re.MULTILINE) is not None
-
-
-def _cell(nb, index):
-    """Name a cell as a person finds it: its number from the top, its id and its first line."""
-    cell = nb.cells[index]
-    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
-    return f"cell {index + 1} (id {cell.get('id', '?')}, `{first[:60]}`)"
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.student_edition", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tourapp.classroom.student_edition", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="source notebooks (default: notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="folder to write to")
     parser.add_argument(

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from flask import Flask
 
-from ..display import _in_notebook
-from ..server import Server
+from ...notebook.display import _in_notebook
+from ...notebook.server import Server
 from .expect import Miss, NotDone, Probe, describe, where
 from .registry import BROKEN, for_chapter, get
 from .results import MIMETYPE, Result
@@ -45,7 +45,7 @@ def check(exercise_id, app=_MISSING):
 def assert_passed(exercise_id):
     """Raise AssertionError, with the check's own words, unless the last check of this exercise passed.
 
-    nbgrader's hidden test in every check cell (see :mod:`tourapp.nbgrader_cells`): the grade
+    nbgrader's hidden test in every check cell (see :mod:`tourapp.classroom.nbgrader_cells`): the grade
     cell fails exactly when the check above it in the same cell did not pass.
     """
     result = _last.get(exercise_id)
@@ -136,7 +136,7 @@ def _served(app):
     # server's thread into whichever cell runs next.
     app.config["PROPAGATE_EXCEPTIONS"] = False
     logger.disabled = True
-    server = Server(app, f"tourapp.exercises:{id(app)}")
+    server = Server(app, f"tourapp.classroom.exercises:{id(app)}")
     probe = Probe(server.url, app)
     try:
         with probe:

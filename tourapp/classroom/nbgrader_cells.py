@@ -1,6 +1,6 @@
 """Mark the teacher's notebooks for nbgrader: answers as solution cells, checks as locked grade cells.
 
-Usage: python -m tourapp.nbgrader_cells [NOTEBOOK ...] [--check]
+Usage: python -m tourapp.classroom.nbgrader_cells [NOTEBOOK ...] [--check]
 (default: every notebook in notebooks/, marked in place; ``--check`` changes nothing and fails
 when a notebook is not marked as it should be)
 
@@ -17,21 +17,32 @@ hidden test is nbgrader's ``### BEGIN HIDDEN TESTS`` region, so neither nbgrader
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 import nbformat
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
-__all__ = ["HIDDEN_BEGIN", "HIDDEN_END", "POINTS", "mark", "strip_hidden_tests"]
+__all__ = [
+    "HIDDEN_BEGIN",
+    "HIDDEN_END",
+    "POINTS",
+    "SOLUTION_MARKER",
+    "check_answer_cells",
+    "has_solution",
+    "mark",
+    "strip_hidden_tests",
+]
 
 POINTS = 1  # per exercise, as the workbook's grader counts them
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SOLUTION_MARKER = re.compile(r"^(\s*)#+\s*(BEGIN|END) SOLUTION\s*$")
 _HIDDEN_TEST = """\
 {begin}
 # For nbgrader: this cell earns its point only when the check above passed.
-from tourapp.exercises import assert_passed  # noqa: E402
+from tourapp.classroom.exercises import assert_passed  # noqa: E402
 
 assert_passed("{id}")
 {end}"""
@@ -41,10 +52,9 @@ def mark(nb):
     """Give a notebook's exercise cells their nbgrader metadata and hidden tests; return True if it changed.
 
     :raise ValueError: a check cell without its answer cell right above it (see
-        :func:`tourapp.student_edition.check_answer_cells`).
+        :func:`check_answer_cells`).
     """
     from .exercises import CHECK_CELL  # the registry imports every chapter's checks: only when needed
-    from .student_edition import check_answer_cells
 
     check_answer_cells(nb)
     before = nbformat.writes(nb)
@@ -110,9 +120,62 @@ def _metadata(grade_id, *, grade=False, solution=False, locked=False, points=Non
     return meta
 
 
+def check_answer_cells(nb):
+    """Refuse a notebook whose answers would reach the student edition unmarked.
+
+    Each ``check("NN.k")`` cell must sit right under the code cell that defines the exercise's
+    function, and every cell that defines it must keep its solution between the markers.
+
+    :raise ValueError: naming the cell (its number, counting from 1, and its id) and what is wrong.
+    """
+    from .exercises import CHECK_CELL, get  # the registry imports every chapter's checks: only when needed
+
+    names = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for exercise_id in CHECK_CELL.findall(cell.source):
+            exercise = get(exercise_id)
+            if exercise is None:
+                raise ValueError(f"{_where(nb, index)} checks {exercise_id}, which is no exercise")
+            above = nb.cells[index - 1] if index else None
+            if above is None or above.cell_type != "code" or not _defines(above.source, exercise.name):
+                raise ValueError(
+                    f"{_where(nb, index)} checks {exercise_id}, but the cell above it does not define "
+                    f"`{exercise.name}()`: put the exercise's answer cell right above its check"
+                )
+            names[exercise.name] = exercise_id
+    for index, cell in enumerate(nb.cells):
+        defined = [name for name in names if cell.cell_type == "code" and _defines(cell.source, name)]
+        if defined and not has_solution(cell.source):
+            raise ValueError(
+                f"{_where(nb, index)} defines `{defined[0]}()`, the answer to {names[defined[0]]}, but has no "
+                "### BEGIN SOLUTION / ### END SOLUTION markers: the student edition would hand out whatever "
+                "it holds. Put the solution between the markers (or remove the cell)"
+            )
+
+
+def has_solution(source):
+    """Tell whether a cell's source has solution markers."""
+    return any(SOLUTION_MARKER.match(line) for line in source.splitlines())
+
+
+def _defines(source, name):
+    return re.search(rf"^\s*def {re.escape(name)}\s*\(", source, re.MULTILINE) is not None
+
+
+def _where(nb, index):
+    """Name a cell as a person finds it: its number from the top, its id and its first line."""
+    cell = nb.cells[index]
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    return f"cell {index + 1} (id {cell.get('id', '?')}, `{first[:60]}`)"
+
+
 def main(argv=None):
     """Mark notebooks in place, or with ``--check`` report the ones that are not marked."""
-    parser = argparse.ArgumentParser(prog="python -m tourapp.nbgrader_cells", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tourapp.classroom.nbgrader_cells", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
     parser.add_argument("--check", action="store_true", help="change nothing; fail if a notebook needs marking")
     args = parser.parse_args(argv)
@@ -130,7 +193,7 @@ def main(argv=None):
             nbformat.write(nb, path)
             print(f"marked {path}")
     if unmarked:
-        lines = [f"{path}: not marked for nbgrader (python -m tourapp.nbgrader_cells)\n" for path in unmarked]
+        lines = [f"{path}: not marked for nbgrader (python -m tourapp.classroom.nbgrader_cells)\n" for path in unmarked]
         parser.exit(1, "".join(lines))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from .chapters.paths import ROOT
+from ..chapters.paths import ROOT
 
 __all__ = ["Limits", "SandboxedKernelManager", "folder", "unavailable", "wrap"]
 

@@ -10,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .chapters.paths import DATA
+from .paths import DATA
 
 CITIES_SQL = DATA / "cities.sql"
 _ROWS = re.compile(r"VALUES\('((?:[^']|'')*)', (\d+)\)")  # the script's INSERTs: ('Bratislava', 432000)

@@ -1,7 +1,7 @@
 """Every exercise of the workbook, by id: ``"01.1"`` is the first exercise of chapter 01.
 
 A chapter's exercises live in one module of this package, named after the chapter's module
-(``tourapp/exercises/hello.py`` for ``tourapp/chapters/hello.py``); each check is a function
+(``tourapp/classroom/exercises/hello.py`` for ``tourapp/chapters/hello.py``); each check is a function
 decorated with :func:`exercise`. A chapter's module is imported the first time one of its exercises
 is looked up; the others only when an id belongs to no chapter's module.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..chapters import CHAPTERS
+from ...chapters import CHAPTERS
 
 __all__ = ["BROKEN", "CHECK_CELL", "Exercise", "exercise", "for_chapter", "get"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import template_rendered
 from markupsafe import escape
 
-from ..chapters.movies import MOVIES
+from ...chapters.movies import MOVIES
 from .expect import Miss, expect_mimetype, expect_status
 from .registry import exercise
 

@@ -1,10 +1,10 @@
 """Grade submitted notebooks: run each in a fresh kernel, collect its check results, write a CSV.
 
-Usage: python -m tourapp.grade SUBMISSION.ipynb ... [--out scores.csv] [--chapter NN]
+Usage: python -m tourapp.classroom.grade SUBMISSION.ipynb ... [--out scores.csv] [--chapter NN]
        [--timeout SECONDS] [--jobs N] [--executed DIR] [--feedback DIR] [--no-sandbox]
 
 Each submission runs top to bottom in a kernel of its own, in a bubblewrap sandbox (see
-:mod:`tourapp.submissions` and :mod:`tourapp.sandbox`); every exercise of its chapter gets one CSV
+:mod:`tourapp.classroom.submissions` and :mod:`tourapp.classroom.sandbox`); every exercise of its chapter gets one CSV
 row ``student,exercise,passed,message``, the student being the file's name. A progress bar and a
 summary table go to the terminal. Without bubblewrap the grader refuses to run, unless told
 ``--no-sandbox``: then the students' code runs with your rights.
@@ -79,7 +79,7 @@ class Progress:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.grade", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tourapp.classroom.grade", description=__doc__.split("\n\n")[0])
     parser.add_argument("submissions", nargs="+", type=Path, help="the students' notebooks")
     parser.add_argument("--out", type=Path, default=Path("scores.csv"), help="CSV to write (default: scores.csv)")
     parser.add_argument("--chapter", help="the chapter all submissions are for, e.g. 01 (default: from each notebook)")
