@@ -87,13 +87,13 @@ bench: $(STAMP)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # repo2docker, in a venv of its own, only to print the Dockerfile Binder would build
-# (tests/test_binder.py). Where it cannot be installed, that test is skipped with the reason.
+# (tests/e2e/test_binder.py). Where it cannot be installed, that test is skipped with the reason.
 $(REPO2DOCKER):
 	@$(PYTHON) -m venv .tools/repo2docker && .tools/repo2docker/bin/python -m pip install --quiet \
 		--disable-pip-version-check 'jupyter-repo2docker==2026.4.0' \
-		|| echo "repo2docker could not be installed: tests/test_binder.py will be skipped"
+		|| echo "repo2docker could not be installed: tests/e2e/test_binder.py will be skipped"
 
-# The real JupyterHub of tests/test_hub.py: JupyterHub (pyproject's pinned `hub` extra, kept out of
+# The real JupyterHub of tests/e2e/test_hub.py: JupyterHub (pyproject's pinned `hub` extra, kept out of
 # the lock and so out of Binder's environment) into .venv, the lock holding everything else where
 # it is; its proxy pinned in tools/hub, from the npm registry into tools/hub/node_modules. Without
 # npm the hub tests skip, with the reason.
@@ -105,7 +105,7 @@ $(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
 
-# nbgrader for teachers who grade with it, and for tests/test_nbgrader.py: the workbook and the
+# nbgrader for teachers who grade with it, and for tests/classroom/test_nbgrader.py: the workbook and the
 # lock's versions (its kernel runs the notebooks) plus pyproject's pinned `nbgrader` extra, in an
 # environment of its own so that the learners' `make lab` never shows nbgrader's menus.
 nbgrader-tools: $(NBGRADER)

@@ -2,7 +2,8 @@
 
     python tools/migrate_imports.py notebooks/*.ipynb README.md Makefile
 
-``tourapp.db`` becomes ``tourapp.chapters.db``, ``python -m tourapp.grade`` becomes ``python -m
+``tourapp.db`` becomes ``tourapp.chapters.db``, ``tests/test_01_hello.py`` becomes
+``tests/chapters/test_01_hello.py``, ``python -m tourapp.grade`` becomes ``python -m
 tourapp.classroom.grade``, ``from tourapp import postgres, serve`` becomes two imports, and the
 file paths ``tourapp/server.py`` likewise. Notebooks are rewritten cell by cell and written back
 as nbformat writes them; their outputs are left for ``make record``. Running it twice changes
@@ -24,6 +25,26 @@ MOVED = {
         "classroom",
     ),
 }
+
+# Old test files and test helpers -> their new paths (tests/test_NN_slug.py went to tests/chapters/).
+_TEST_ROOMS = {
+    **dict.fromkeys(["server", "display", "proxy", "platforms", "lifecycle", "colab"], "notebook"),
+    **dict.fromkeys(["hostile"], "chapters"),
+    **dict.fromkeys(
+        ["classroom", "check_cells", "editions", "grade", "grade_sandbox", "grade_startup", "nbgrader", "learner_path"],
+        "classroom",
+    ),
+    **dict.fromkeys(["browser", "jupyterlab", "hub", "lab_editions", "make_lab", "binder", "wheel"], "e2e"),
+    **dict.fromkeys(["notebooks", "rerun", "environment", "imports"], "workbook"),
+}
+PATHS = {
+    "tests/nbval_sanitize.cfg": "tourapp/classroom/nbval_sanitize.cfg",
+    "tests/support.py": "tests/helpers/support.py",
+    "tests/e2e.py": "tests/helpers/e2e.py",
+    "tests/hub.py": "tools/hub_launcher.py",
+    **{f"tests/test_{name}.py": f"tests/{room}/test_{name}.py" for name, room in _TEST_ROOMS.items()},
+}
+_PATHS = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, PATHS)) + r"|tests/test_(\d\d_\w+)\.py)")
 
 _DOTTED = re.compile(r"(?<![\w.])tourapp\.(" + "|".join(MOVED) + r")\b")
 _SLASHED = re.compile(r"(?<![\w/])tourapp/(" + "|".join(MOVED) + r")(?=\.py\b|/)")
@@ -52,6 +73,7 @@ def _split_top_import(match):
 def migrate(text):
     """Return ``text`` with every old name replaced by the new one."""
     text = _FROM_TOP.sub(_split_top_import, text)
+    text = _PATHS.sub(lambda m: f"tests/chapters/test_{m[2]}.py" if m[2] else PATHS[m[1]], text)
     text = _DOTTED.sub(lambda m: f"tourapp.{MOVED[m[1]]}.{m[1]}", text)
     return _SLASHED.sub(lambda m: f"tourapp/{MOVED[m[1]]}/{m[1]}", text)
 

@@ -1,7 +1,7 @@
 """Record notebooks as nbval will check them: run in a fresh kernel, outputs masked where they must vary.
 
 ``make record`` (tools/record.py) and the tests share this module: the masks nbval applies
-(tests/nbval_sanitize.cfg), the kernel's environment, and how a recorded notebook is normalized,
+(tourapp/classroom/nbval_sanitize.cfg), the kernel's environment, and how a recorded notebook is normalized,
 so that recording unchanged code gives no diff.
 """
 
@@ -10,15 +10,14 @@ from __future__ import annotations
 import configparser
 import os
 import re
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from ..chapters.paths import ROOT
-
 __all__ = ["SANITIZE_FILE", "AsRun", "kernel_environment", "normalize", "sanitize", "sanitizers"]
 
-SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
+SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")  # pyproject's --nbval-sanitize-with reads it too
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 _PLACEHOLDER = re.compile(r"<(date|etag|version|port|signed)>")
 _SRCDOC = re.compile(r'srcdoc="[^"]*"')
@@ -39,7 +38,7 @@ def kernel_environment(environ=os.environ):
 
 
 def sanitizers():
-    """Read the (regex, replacement) pairs of tests/nbval_sanitize.cfg, in the order nbval applies them."""
+    """Read the (regex, replacement) pairs of tourapp/classroom/nbval_sanitize.cfg, in the order nbval applies them."""
     config = configparser.ConfigParser()
     config.read(SANITIZE_FILE)
     return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
@@ -66,7 +65,7 @@ class AsRun(NotebookClient):
 def normalize(nb):
     """Drop timestamps and version details, and mask dates and ports, so unchanged code records unchanged.
 
-    The masks are those of tests/nbval_sanitize.cfg, which nbval applies to both sides anyway.
+    The masks are those of tourapp/classroom/nbval_sanitize.cfg, which nbval applies to both sides anyway.
     """
     rules = sanitizers()
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})

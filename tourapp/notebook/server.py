@@ -171,7 +171,7 @@ class Server:
 
         if not self.running:  # a dead link would only lead to "connection refused"
             return f"<code>{escape(self.link)}</code> ({escape(self._state())})"
-        # The class lets `make record` find this link (tests/nbval_sanitize.cfg, served-link).
+        # The class lets `make record` find this link (tourapp/classroom/nbval_sanitize.cfg, served-link).
         link = escape(self.link)
         return f'<a class="tourapp-server" href="{link}" target="_blank">{link}</a> ({escape(self._state())})'
 
