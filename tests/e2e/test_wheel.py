@@ -16,7 +16,7 @@ import requests
 
 from tourapp.chapters.paths import DATA, STATIC
 
-CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
