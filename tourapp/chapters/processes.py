@@ -22,7 +22,7 @@ import requests
 
 from .paths import ROOT
 
-__all__ = ["ServerProcess", "gunicorn", "start", "stop_all", "waitress"]
+__all__ = ["ServerProcess", "gunicorn", "start", "waitress"]
 
 _running: dict[str, ServerProcess] = {}
 _START_TIMEOUT = 30.0  # seconds a server may take to answer its first request
@@ -164,7 +164,7 @@ def free_port():
 
 
 @atexit.register
-def stop_all():
-    """Stop every server process this process started."""
+def _stop_all():
+    """Stop every server process this process started (at exit: tourapp.stop_all is for served apps)."""
     for server in list(_running.values()):
         server.stop()
