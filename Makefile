@@ -29,7 +29,7 @@ LAB_ARGS ?=
 # The learner's own copy of the student edition (git-ignored): written once, never overwritten.
 MINE := my-notebooks
 
-# The learner's command, and the same as `python -m tourapp lab` (tourapp/lab.py), which needs
+# The learner's command, and the same as `python -m tourapp lab` (tourapp/classroom/lab.py), which needs
 # neither make nor bash (Windows): it writes the chapters missing from $(MINE), the learner's own
 # copy, and starts JupyterLab there with the learner's settings (tools/lab-learner/: line numbers
 # on, no news pop-up). Lab's root is the learner's folder: the teacher's edition (and its
@@ -42,17 +42,17 @@ lab: $(STAMP)
 # GitHub Codespace runs it when it is created (.devcontainer/devcontainer.json); VS Code then opens
 # the notebooks in my-notebooks/ with .venv's kernel, and `make lab` still works there.
 setup: $(STAMP)
-	$(BIN)/python -m tourapp.learner --into "$(MINE)"
+	$(BIN)/python -m tourapp.classroom.learner --into "$(MINE)"
 
 # A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
 refresh: $(STAMP)
-	$(BIN)/python -m tourapp.learner --into $(MINE) --refresh "$(NB)"
+	$(BIN)/python -m tourapp.classroom.learner --into $(MINE) --refresh "$(NB)"
 
 # The teacher's edition, with the student edition and the learners' copies beside it. Lab's
 # autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
 # a tracked file; save on purpose (Ctrl+S), then `make record`.
 lab-teacher: $(STAMP)
-	$(BIN)/python -m tourapp.student_edition --out build/student --allow-dirty
+	$(BIN)/python -m tourapp.classroom.student_edition --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(LAB) $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Lint first (Flask's ruff rules, pyproject's [tool.ruff]), then the tests. Tests must leave the
@@ -81,21 +81,21 @@ record: $(STAMP)
 # and each as an HTML page to print or put online (readable contrast, checked with axe-core).
 # It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
-	$(BIN)/python -m tourapp.handout build/student/*.ipynb
+	$(BIN)/python -m tourapp.classroom.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
+	$(BIN)/python -m tourapp.classroom.handout build/student/*.ipynb
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.
 bench: $(STAMP)
 	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # repo2docker, in a venv of its own, only to print the Dockerfile Binder would build
-# (tests/test_binder.py). Where it cannot be installed, that test is skipped with the reason.
+# (tests/e2e/test_binder.py). Where it cannot be installed, that test is skipped with the reason.
 $(REPO2DOCKER):
 	@$(PYTHON) -m venv .tools/repo2docker && .tools/repo2docker/bin/python -m pip install --quiet \
 		--disable-pip-version-check 'jupyter-repo2docker==2026.4.0' \
-		|| echo "repo2docker could not be installed: tests/test_binder.py will be skipped"
+		|| echo "repo2docker could not be installed: tests/e2e/test_binder.py will be skipped"
 
-# The real JupyterHub of tests/test_hub.py: JupyterHub (pyproject's pinned `hub` extra, kept out of
+# The real JupyterHub of tests/e2e/test_hub.py: JupyterHub (pyproject's pinned `hub` extra, kept out of
 # the lock and so out of Binder's environment) into .venv, the lock holding everything else where
 # it is; its proxy pinned in tools/hub, from the npm registry into tools/hub/node_modules. Without
 # npm the hub tests skip, with the reason.
@@ -107,14 +107,14 @@ $(HUB_STAMP): $(STAMP) tools/hub/package-lock.json
 		npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error && touch $(HUB_STAMP); \
 	else echo "npm not found: the JupyterHub tests will skip (install Node.js and npm to run them)"; fi
 
-# axe-core, the accessibility checker tests/test_accessibility.py runs in Chromium, pinned in
+# axe-core, the accessibility checker tests/e2e/test_accessibility.py runs in Chromium, pinned in
 # tools/axe from the npm registry. Without npm those tests skip, with the reason.
 $(AXE): tools/axe/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error && touch $(AXE); \
 	else echo "npm not found: the accessibility tests will skip (install Node.js and npm to run them)"; fi
 
-# nbgrader for teachers who grade with it, and for tests/test_nbgrader.py: the workbook and the
+# nbgrader for teachers who grade with it, and for tests/classroom/test_nbgrader.py: the workbook and the
 # lock's versions (its kernel runs the notebooks) plus pyproject's pinned `nbgrader` extra, in an
 # environment of its own so that the learners' `make lab` never shows nbgrader's menus.
 nbgrader-tools: $(NBGRADER)
@@ -132,7 +132,7 @@ $(UV):
 # The lock pins every package, so `-e .[test]` adds only the workbook itself: nothing drifts.
 # Bytecode is not compiled here (uv's default): that would add ~7 s of CPU to a newcomer's first
 # `make lab`, whose Python writes what Lab imports as it goes. The grader compiles the rest on its
-# first run (tourapp/bytecode.py), since its sandboxed kernels cannot write it.
+# first run (tourapp/classroom/bytecode.py), since its sandboxed kernels cannot write it.
 $(STAMP): pyproject.toml $(LOCK) | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)

@@ -3,7 +3,7 @@
 Usage: python bench/grade_bench.py [--students 100]
 
 The class: a third right, a third the untouched student edition, a third partly right. It is
-graded the way a teacher would, `python -m tourapp.grade` with its default kernels in parallel
+graded the way a teacher would, `python -m tourapp.classroom.grade` with its default kernels in parallel
 (start-up included): once with each kernel in its bubblewrap sandbox (the default), then once
 with `--no-sandbox`, so the ratio is what the sandbox costs. The issue's target: 100 sandboxed
 submissions in at most 60 s on 2 cores. The load average is printed too: on a shared machine the
@@ -26,8 +26,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tourapp import sandbox  # noqa: E402
-from tourapp.student_edition import student_edition  # noqa: E402
+from tourapp.classroom import sandbox  # noqa: E402
+from tourapp.classroom.student_edition import student_edition  # noqa: E402
 
 TARGET = 60  # seconds for 100 sandboxed submissions
 CPU_CELL = (
@@ -64,7 +64,7 @@ def timed(paths, folder, *options):
         [
             sys.executable,
             "-m",
-            "tourapp.grade",
+            "tourapp.classroom.grade",
             *map(str, paths),
             "--out",
             str(out),

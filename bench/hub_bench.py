@@ -16,8 +16,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-import hub as jupyterhub  # noqa: E402  (tests/hub.py: the same hub the tests start)
+sys.path.insert(0, str(ROOT))
+from tools import hub_launcher as jupyterhub  # noqa: E402  (the same hub tests/e2e/test_hub.py starts)
 
 NOTEBOOK = "notebooks/01-hello.ipynb"
 

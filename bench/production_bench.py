@@ -8,8 +8,9 @@ import os
 import sys
 import tempfile
 
-from tourapp import postgres, processes, serve
-from tourapp.loadtest import measure
+from tourapp import serve
+from tourapp.chapters import postgres, processes
+from tourapp.chapters.loadtest import measure
 
 THREADS, PER_THREAD = 8, 200
 FACTORY = "tourapp.chapters.database:create_app"
@@ -21,7 +22,7 @@ def main():
     os.environ["DATABASE_URL"] = cluster.url if cluster else f"sqlite:///{folder.name}/cities.db"
     os.environ["FLASK_SECRET_KEY"] = "bench"
     from tourapp.chapters import database
-    from tourapp.db import init_db
+    from tourapp.chapters.db import init_db
 
     app = database.create_app()
     with app.app_context():

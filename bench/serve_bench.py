@@ -15,8 +15,8 @@ import time
 
 import requests
 
-from tourapp import lifecycle, serve
-from tourapp.chapters import hello
+from tourapp import serve
+from tourapp.chapters import hello, lifecycle
 
 APP = "tourapp.chapters.hello"
 

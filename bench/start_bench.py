@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from tourapp import lifecycle
+from tourapp.chapters import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = "goals: first <= 20 s, second < 3 s"

@@ -4,7 +4,8 @@ import tempfile
 
 import pytest
 
-from tourapp import postgres, serve
+from tourapp import serve
+from tourapp.chapters import postgres
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def live():
 def postgres_cluster():
     """Start a private PostgreSQL cluster for the test session (a temporary folder, a free port); stop it after."""
     if not postgres.available():
-        import e2e
+        from tests.helpers import e2e
 
         e2e.unavailable("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
     cluster = postgres.start()
@@ -57,7 +58,7 @@ def postgres_url(postgres_cluster):
 
 
 def pytest_report_header(config):
-    """Name the browser the end-to-end tests drive (tests/e2e.py), in every test log."""
-    import e2e  # tests/ is on sys.path once this conftest is imported
+    """Name the browser the end-to-end tests drive (tests/helpers/e2e.py), in every test log."""
+    from tests.helpers import e2e
 
     return e2e.report_header()

@@ -7,7 +7,7 @@ committed, so the workbook itself does not need it.
 
 from PIL import Image, ImageDraw
 
-from tourapp.paths import STATIC
+from tourapp.chapters.paths import STATIC
 
 SIZE = (240, 180)
 

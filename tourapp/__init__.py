@@ -11,21 +11,21 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .display import show, show_code
-    from .exercises import check
-    from .server import Server, serve, stop_all
+    from .classroom.exercises import check
+    from .notebook.display import show, show_code
+    from .notebook.server import Server, serve, stop_all
 
 __all__ = ["Server", "check", "serve", "show", "show_code", "stop_all"]
 
 # Each name is imported when first asked for: `flask --app tourapp.chapters.hello` and the grader
 # import this package too, and need neither IPython nor the checks (a second or so per process).
 _HOMES = {
-    "Server": "server",
-    "serve": "server",
-    "stop_all": "server",
-    "show": "display",
-    "show_code": "display",
-    "check": "exercises",
+    "Server": "notebook.server",
+    "serve": "notebook.server",
+    "stop_all": "notebook.server",
+    "show": "notebook.display",
+    "show_code": "notebook.display",
+    "check": "classroom.exercises",
 }
 
 
@@ -45,4 +45,4 @@ def __dir__():
 # In a kernel the checks follow every cell from the first (exercises.checking.watch_cells), so
 # that a check knows when the cell defining its function failed, however tourapp was imported.
 if "ipykernel" in sys.modules:
-    from .exercises import checking as _checking  # noqa: F401
+    from .classroom.exercises import checking as _checking  # noqa: F401

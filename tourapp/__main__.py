@@ -14,11 +14,11 @@ def main(argv=None):
     """Dispatch ``python -m tourapp <command>``; only the standard library is imported before it."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lab"]:
-        from .lab import main as lab
+        from .classroom.lab import main as lab
 
         return lab(argv[1:])
     if argv[:1] == ["refresh"]:
-        from .lab import refresh
+        from .classroom.lab import refresh
 
         return refresh(argv[1:])
     print(USAGE, file=sys.stderr if argv[:1] not in (["-h"], ["--help"]) else sys.stdout)

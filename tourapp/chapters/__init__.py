@@ -24,8 +24,8 @@ class Chapter:
     slug: str  # "hello": the notebook is notebooks/01-hello.ipynb
     title: str
     module: str | None  # the app, tourapp.chapters.<module>; None for 00 and 13
-    exercises: str | None  # the checks, tourapp.exercises.<exercises>
-    test: str | None  # the test file's slug: tests/test_01_<test>.py
+    exercises: str | None  # the checks, tourapp.classroom.exercises.<exercises>
+    test: str | None  # the test file's slug: tests/chapters/test_01_<test>.py
     teaches: str  # one line for the README's table
 
     @property
@@ -36,7 +36,7 @@ class Chapter:
     @property
     def test_file(self):
         """Return the test file's path in the workbook, or None."""
-        return f"tests/test_{self.number}_{self.test}.py" if self.test else None
+        return f"tests/chapters/test_{self.number}_{self.test}.py" if self.test else None
 
     @property
     def app(self):

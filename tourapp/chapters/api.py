@@ -7,10 +7,10 @@ import unicodedata
 from flask import Blueprint, Flask, abort, json, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..db import City, db, init_app
-from ..paths import TEMPLATES
 from .cities import CITY_ID
+from .db import City, db, init_app
 from .errors import json_error
+from .paths import TEMPLATES
 
 MAX_NAME = City.__table__.c.name.type.length  # 255: the model's String(255)
 MAX_POPULATION = 100_000_000  # far above any real city: a bigger number is a typo

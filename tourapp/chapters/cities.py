@@ -5,7 +5,7 @@ import os
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..db import City, db, init_app
+from .db import City, db, init_app
 from .errors import json_error
 
 # SQLite integers are 64-bit: a bigger id cannot exist, and would overflow the driver.

@@ -10,8 +10,8 @@ from sqlalchemy import Column, MetaData, String
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..db import City, db
 from . import serving
+from .db import City, db
 from .errors import json_error
 
 

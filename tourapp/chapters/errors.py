@@ -3,7 +3,7 @@
 from flask import Flask, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from tourapp.paths import STATIC, TEMPLATES
+from tourapp.chapters.paths import STATIC, TEMPLATES
 
 USERS = ("Lucia", "Peter", "Robert")
 

@@ -2,7 +2,7 @@
 
 from flask import Flask, send_file, send_from_directory
 
-from tourapp.paths import STATIC
+from tourapp.chapters.paths import STATIC
 
 # The only folder /files/… and /download/… may read from; nothing above it is reachable.
 FILES = STATIC / "files"

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from tourapp.paths import STATIC, TEMPLATES
+from tourapp.chapters.paths import STATIC, TEMPLATES
 
 MAX_NAME = 40
 MAX_MESSAGE = 200

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 
-from tourapp.paths import STATIC, TEMPLATES
+from tourapp.chapters.paths import STATIC, TEMPLATES
 
 
 def create_app(test_config=None):

@@ -2,12 +2,12 @@
 
 from flask import Flask, render_template
 
-from tourapp.paths import STATIC, TEMPLATES
+from tourapp.chapters.paths import STATIC, TEMPLATES
 
 
 def create_app(test_config=None):
     """Create the templates app; ``test_config`` overrides its settings in tests."""
-    # The templates and the stylesheet base.html links to live at the top of the repository.
+    # The templates and the stylesheet base.html links to are shared by several chapters' apps.
     app = Flask(__name__, template_folder=TEMPLATES, static_folder=STATIC)
     if test_config:
         app.config.from_mapping(test_config)

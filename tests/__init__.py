@@ -1,0 +1,1 @@
+"""The workbook's tests, in folders by what they test; shared helpers in tests/helpers."""

@@ -1,0 +1,1 @@
+"""The teacher's side: checks, editions, the grader and its sandbox, nbgrader."""

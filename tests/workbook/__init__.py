@@ -1,0 +1,1 @@
+"""The workbook as a whole: notebooks' shape and re-runs, the lock, the package's imports."""

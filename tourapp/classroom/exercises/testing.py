@@ -1,0 +1,165 @@
+"""Chapter 13's exercises: write a test that passes for the forms app and fails for a broken copy of it.
+
+The learner's test is a function like a pytest test: it names the fixtures it wants (``app``,
+``client``, ``runner``) and the check hands them over, built from
+``forms.create_app(TEST_CONFIG)``. A good test passes on the right app and fails, with an
+``AssertionError``, on every broken one.
+"""
+
+import inspect
+
+from flask import redirect, render_template, request, session, url_for
+
+from ...chapters import forms
+from .expect import Miss, NotDone, describe, where
+from .registry import exercise
+
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
+FIXTURES = ("app", "client", "runner")
+
+
+@exercise(
+    "13.1",
+    "A test for the thank-you",
+    name="test_signing_says_thanks",
+    kind="test",
+    goal="the test passes for the forms app and fails when the message is lost or the POST does not redirect.",
+)
+def signing_says_thanks(test):
+    """Run the learner's test on the forms app, on one that loses the flash, and on one that does not redirect."""
+    _expect_passes(test, _app())
+    _expect_fails(
+        test,
+        _app(guestbook=_loses_the_flash),
+        "loses the flashed message on the way",
+        "follow the redirect (follow_redirects=True) and assert that the page says Thank you for signing, Ann!",
+    )
+    _expect_fails(
+        test,
+        _app(guestbook=_does_not_redirect),
+        "answers the POST with the page itself instead of a redirect",
+        "assert the redirect too: response.history[0].status_code == 302, or post without following and check "
+        "response.location",
+    )
+
+
+@exercise(
+    "13.2",
+    "A test for logging in",
+    name="test_login_remembers_the_user",
+    kind="test",
+    goal="the test passes for the forms app and fails when the log-in forgets the user or takes any password.",
+)
+def login_remembers_the_user(test):
+    """Run the learner's test on the forms app, on one that forgets the user, and on one that takes any password."""
+    _expect_passes(test, _app())
+    _expect_fails(
+        test,
+        _app(login=_forgets_the_user),
+        "redirects after a log-in but keeps no user in the session",
+        'after logging in, look into the session: with client.session_transaction() as session: assert session["user"] '
+        '== "ada"',
+    )
+    _expect_fails(
+        test,
+        _app(login=_takes_any_password),
+        "logs in with any password",
+        "log in once more with a wrong password and assert that the answer is 400 and no user is in the session",
+    )
+
+
+def _app(**broken):
+    """Build the forms app for tests; ``broken`` wraps views by name (``guestbook=…``) to break them."""
+    app = forms.create_app(TEST_CONFIG)
+    for endpoint, wrap in broken.items():
+        app.view_functions[endpoint] = wrap(app.view_functions[endpoint])
+    return app
+
+
+def _loses_the_flash(view):
+    def guestbook():
+        response = view()
+        session.pop("_flashes", None)
+        return response
+
+    return guestbook
+
+
+def _does_not_redirect(view):
+    def guestbook():
+        response = view()
+        if request.method == "POST" and getattr(response, "status_code", None) == 302:
+            return render_template("guestbook.html", entries=[], errors={}, typed={})
+        return response
+
+    return guestbook
+
+
+def _forgets_the_user(view):
+    def login():
+        response = view()
+        session.pop("user", None)
+        return response
+
+    return login
+
+
+def _takes_any_password(view):
+    def login():
+        response = view()
+        if (
+            request.method == "POST"
+            and isinstance(response, tuple)
+            and response[1] == 400
+            and request.form.get("username")
+        ):
+            session["user"] = request.form["username"]
+            return redirect(url_for("account"))
+        return response
+
+    return login
+
+
+def _run(test, app):
+    """Run ``test`` with the fixtures it names; return the exception it failed with, or None.
+
+    As in pytest, any exception fails a test; a failed ``assert`` is the usual one.
+    """
+    try:
+        names = list(inspect.signature(test).parameters)
+    except (TypeError, ValueError):
+        names = []
+    unknown = [name for name in names if name not in FIXTURES]
+    if unknown:
+        raise Miss(
+            f"{test.__name__}() asks for {', '.join(unknown)}, but the check has only the fixtures app, client and "
+            f"runner."
+        )
+    fixtures = {"app": app, "client": app.test_client(), "runner": app.test_cli_runner()}
+    try:
+        test(**{name: fixtures[name] for name in names})
+    except NotImplementedError as exc:
+        raise NotDone(
+            f"{test.__name__}() still raises NotImplementedError{where(exc, test.__name__)}: replace that line with "
+            f"your test."
+        ) from None
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _expect_passes(test, app):
+    failed = _run(test, app)
+    if failed is not None:
+        raise Miss(
+            f"{test.__name__}() failed for the right app with {describe(failed)}{where(failed, test.__name__)}.",
+            "a test of a working app must pass: compare with what the app really answers",
+        )
+
+
+def _expect_fails(test, app, broken, hint):
+    if _run(test, app) is None:
+        raise Miss(
+            f"{test.__name__}() passed for an app that {broken}: a test that passes either way cannot catch that bug.",
+            hint,
+        )
