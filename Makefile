@@ -42,7 +42,7 @@ lab: $(STAMP)
 # GitHub Codespace runs it when it is created (.devcontainer/devcontainer.json); VS Code then opens
 # the notebooks in my-notebooks/ with .venv's kernel, and `make lab` still works there.
 setup: $(STAMP)
-	$(BIN)/python -m tourapp.classroom.learner --into "$(MINE)"
+	$(BIN)/python -m tourapp setup --into "$(MINE)" --venv "$(VENV)"
 
 # A fresh copy of one chapter (NB=01); the learner's old copy moves to $(MINE)/old/.
 refresh: $(STAMP)

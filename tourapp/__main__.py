@@ -4,10 +4,12 @@ import sys
 
 USAGE = """usage: python -m tourapp lab [--into DIR] [--venv DIR] [JupyterLab's options]
        python -m tourapp refresh NN [--into DIR] [--venv DIR]
+       python -m tourapp setup [--into DIR] [--venv DIR]
 
   lab      set up .venv if needed, write your own copy of the notebooks into my-notebooks/
            and open it in JupyterLab (what `make lab` does; no make or bash needed)
-  refresh  a fresh copy of chapter NN; yours moves to my-notebooks/old/ (make refresh NB=NN)"""
+  refresh  a fresh copy of chapter NN; yours moves to my-notebooks/old/ (make refresh NB=NN)
+  setup    what lab does but start JupyterLab: for VS Code and Codespaces (make setup)"""
 
 
 def main(argv=None):
@@ -17,6 +19,10 @@ def main(argv=None):
         from .classroom.lab import main as lab
 
         return lab(argv[1:])
+    if argv[:1] == ["setup"]:
+        from .classroom.lab import setup
+
+        return setup(argv[1:])
     if argv[:1] == ["refresh"]:
         from .classroom.lab import refresh
 

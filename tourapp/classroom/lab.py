@@ -147,6 +147,27 @@ def refresh(argv=None):
     return learner(["--into", str(args.into), "--refresh", args.chapter])
 
 
+def setup(argv=None):
+    """Set up the workbook's environment and write the learner's copy, without starting Lab.
+
+    For VS Code and GitHub Codespaces (``make setup`` in .devcontainer/), whose notebooks then run
+    in ``.venv``'s kernel: ``python -m tourapp setup``.
+    """
+    parser = argparse.ArgumentParser(prog="python -m tourapp setup", description=setup.__doc__.split("\n\n")[0])
+    parser.add_argument("--into", type=Path, default=ROOT / "my-notebooks", help="the learner's folder")
+    parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="where to set up the workbook's packages")
+    args = parser.parse_args(argv)
+    elsewhere = _in_workbook_env(args.venv, ["setup", "--into", str(args.into), "--venv", str(args.venv)])
+    if elsewhere is not None:
+        return elsewhere
+    from .learner import write_missing
+
+    for path in write_missing(args.into):
+        print(f"wrote {_shown(path)}")
+    print(f"Your notebooks are in {_shown(args.into)}/; open them with the kernel of {_shown(args.venv)}.")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m tourapp lab",
