@@ -90,6 +90,9 @@ CHAPTERS = [
     Chapter("15", "database-server", "A database server", "database", "database", "database_server",
             "PostgreSQL through psycopg 3 (`postgresql://`, the `postgres://` trap), many workers writing at once, "
             "a JSON 503 while the database is down, migrations with Flask-Migrate, seeding a migrated table"),
+    Chapter("16", "accounts-and-a-blog", "Accounts and a blog", "blog", "blog", "blog",
+            "users and posts (a foreign key, a `relationship`, a join), register and log in with `FlaskForm`, "
+            "password hashes, `g.user`, `login_required`, only the author edits (403), CSRF on every form"),
 ]
 # fmt: on
 
