@@ -152,7 +152,10 @@ def _remove(folder: str) -> None:
         function(path)
 
     # Python 3.12 renamed the hook (and warns about the old name); it is called the same way.
-    shutil.rmtree(folder, **{"onexc" if sys.version_info >= (3, 12) else "onerror": writable_again})
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=writable_again)
+    else:
+        shutil.rmtree(folder, onerror=writable_again)
 
 
 def kill_kernels() -> None:

@@ -12,7 +12,7 @@ from ..exercises.expect import describe
 
 __all__ = ["Graded", "Row", "chapter_of", "collect", "name_cell", "reason"]
 
-Row = tuple[str, bool, str | None]  # (exercise id, passed, message)
+Row = tuple[str, bool, str]  # (exercise id, passed, message)
 
 
 @dataclass
@@ -44,8 +44,8 @@ class Graded:
         if exercise in self.results:
             result = self.results[exercise]
             return exercise, result.passed, result.message
-        if self.unreadable or self.grader_error:
-            return exercise, False, self.problem
+        if self.unreadable or self.grader_error:  # both always say why
+            return exercise, False, self.problem or "not graded"
         if exercise not in self.check_cells:
             return exercise, False, f'no result: the cell with check("{exercise}") is missing'
         index, error = self.check_cells[exercise]
