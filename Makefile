@@ -55,8 +55,8 @@ lab-teacher: $(STAMP)
 	$(BIN)/python -m tourapp.classroom.student_edition --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(LAB) $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
-# Lint first (Flask's ruff rules, pyproject's [tool.ruff]), then the tests. Tests must leave the
-# checkout as they found it (data/ above all): compare git status around them.
+# Lint first (Flask's ruff rules, pyproject's [tool.ruff]), type-check (its [tool.mypy]), then the
+# tests. Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
@@ -64,6 +64,7 @@ TEST_SELECTION := $(if $(CI),,-m "not slow")
 test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/ruff check . || exit $$?; \
+	$(BIN)/mypy || exit $$?; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \

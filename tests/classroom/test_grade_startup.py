@@ -12,8 +12,9 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from tourapp.chapters.paths import ROOT
-from tourapp.classroom import sandbox, submissions
+from tourapp.classroom import sandbox
 from tourapp.classroom.bytecode import precompile
+from tourapp.classroom.submissions import kernels
 
 
 def _modules_after(code):
@@ -63,5 +64,5 @@ def test_a_graded_kernel_runs_without_the_debugger_and_the_history_database():
     shown = "print(sys.modules.get('debugpy', 'absent'), get_ipython().history_manager.enabled)"
     nb = nbformat.v4.new_notebook(cells=[new_code_cell(f"import sys\n{shown}")])
     limits = None if sandbox.unavailable() else sandbox.Limits()
-    assert asyncio.run(submissions._execute(nb, 30, limits)) == (None, False)
+    assert asyncio.run(kernels.execute(nb, 30, limits)) == (None, False)
     assert nb.cells[0].outputs[0]["text"] == "None False\n"

@@ -19,7 +19,7 @@ __all__ = ["precompile"]
 
 
 @functools.cache
-def precompile():
+def precompile() -> None:
     """Write the missing or stale ``.pyc`` files of ``tourapp`` and this environment's packages, where we may."""
     paths = sysconfig.get_paths()
     folders = dict.fromkeys([str(ROOT / "tourapp"), paths["purelib"], paths["platlib"]])

@@ -10,8 +10,11 @@ are the students' own HTML.
 from __future__ import annotations
 
 import html
+import os
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import nbformat
@@ -19,6 +22,9 @@ from nbconvert import HTMLExporter
 from pygments.formatters import HtmlFormatter
 
 from .exercises import for_chapter, results_in
+
+if TYPE_CHECKING:
+    from .submissions import Graded
 
 __all__ = ["write_feedback"]
 
@@ -43,19 +49,19 @@ td, th { border: 1px solid #d0d7de; padding: 0.3em 0.6em; text-align: left; vert
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def write_feedback(graded, folder):
+def write_feedback(graded: Sequence[Graded], folder: str | os.PathLike[str]) -> Path:
     """Write ``<student>.html`` for every graded submission and ``index.html`` for the class; return the index."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="basic")
     for g in graded:
-        (folder / f"{g.student}.html").write_text(_student_page(g, exporter), encoding="utf-8")
-    index = folder / "index.html"
+        (out / f"{g.student}.html").write_text(_student_page(g, exporter), encoding="utf-8")
+    index = out / "index.html"
     index.write_text(_class_page(graded), encoding="utf-8")
     return index
 
 
-def _student_page(g, exporter):
+def _student_page(g: Graded, exporter: HTMLExporter) -> str:
     """Return a student's page: the score, a row per exercise, and the executed notebook."""
     rows = g.rows()
     score = sum(passed for _, passed, _ in rows)
@@ -86,7 +92,7 @@ def _student_page(g, exporter):
     return _page(f"{g.student}: {score}/{len(rows)}", "\n".join(body))
 
 
-def _class_page(graded):
+def _class_page(graded: Sequence[Graded]) -> str:
     """Return the class page: per chapter, each exercise's pass rate and common failures, then the students."""
     body = ["<h1>Class feedback</h1>"]
     chapters = sorted({g.chapter or "?" for g in graded})
@@ -122,7 +128,7 @@ def _class_page(graded):
     return _page("Class feedback", "\n".join(body))
 
 
-def _tagged(nb):
+def _tagged(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of the notebook whose check cells are tagged with their result's status."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
@@ -134,11 +140,11 @@ def _tagged(nb):
     return nb
 
 
-def _check_anchors(g):
+def _check_anchors(g: Graded) -> dict[str, str]:
     """Return exercise -> the HTML id of its check cell in the rendered notebook, where it has one."""
     if g.notebook is None:
         return {}
-    anchors = {}
+    anchors: dict[str, str] = {}
     for exercise, (index, _) in g.check_cells.items():
         cell_id = g.notebook.cells[index].get("id")
         if cell_id:
@@ -146,31 +152,31 @@ def _check_anchors(g):
     return anchors
 
 
-def _title(exercise):
+def _title(exercise: str) -> str:
     found = (
         [ex for ex in for_chapter(exercise.partition(".")[0]) if ex.id == exercise] if exercise[:2].isdigit() else []
     )
     return found[0].title if found else ""
 
 
-def _gist(message):
+def _gist(message: str) -> str:
     """Return a failure message without its hint, so that the same mistake is counted once."""
     return message.partition(" Hint: ")[0]
 
 
-def _mark(passed, status):
+def _mark(passed: bool, status: str) -> str:
     return "✓" if passed else {"failed": "✗"}.get(status, "·")
 
 
-def _css(status):
+def _css(status: str) -> str:
     return status.replace(" ", "-")
 
 
-def _e(text):
+def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _page(title, body):
+def _page(title: str, body: str) -> str:
     """Return a whole HTML page around ``body``."""
     code = HtmlFormatter().get_style_defs(".highlight")
     return (

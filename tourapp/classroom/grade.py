@@ -13,19 +13,22 @@ summary table go to the terminal. Without bubblewrap the grader refuses to run, 
 import argparse
 import asyncio
 import csv
+import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import sandbox
 from .exercises import for_chapter
 from .feedback import write_feedback
-from .submissions import grade
+from .submissions import Graded, grade
 
 __all__ = ["Progress", "main", "table", "write_csv"]
 
 
-def write_csv(graded, out):
+def write_csv(graded: Sequence[Graded], out: str | os.PathLike[str]) -> None:
     """Write ``student,exercise,passed,message`` rows, one per student and exercise."""
     with open(out, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
@@ -35,7 +38,7 @@ def write_csv(graded, out):
                 writer.writerow([g.student, exercise, int(passed), message])
 
 
-def table(graded):
+def table(graded: Sequence[Graded]) -> str:
     """Return a summary table: a row per student, a column per exercise, a score."""
     marks = {"passed": "✓", "failed": "✗", "not done": "·"}
     chapters = sorted({g.chapter or "?" for g in graded})
@@ -45,7 +48,7 @@ def table(graded):
         group = [g for g in graded if (g.chapter or "?") == chapter]
         ids = [ex.id for ex in for_chapter(chapter)] if chapter != "?" else []
         lines = [f"{'student':<{width}}  " + "  ".join(f"{i:^4}" for i in ids) + "  score"]
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for g in group:
             rows = g.rows()
             cells = [marks[g.results[e].status] if e in g.results else "·" for e, _, _ in rows]
@@ -62,11 +65,11 @@ def table(graded):
 class Progress:
     """A progress bar on stderr: redrawn in place on a terminal, a line per submission otherwise."""
 
-    def __init__(self, total, stream=sys.stderr, width=30):
+    def __init__(self, total: int, stream: TextIO = sys.stderr, width: int = 30) -> None:
         self.total, self.done, self.stream, self.width = total, 0, stream, width
         self.tty = stream.isatty()
 
-    def __call__(self, graded):
+    def __call__(self, graded: Graded) -> None:
         self.done += 1
         filled = round(self.width * self.done / self.total)
         score = sum(passed for _, passed, _ in graded.rows())
@@ -78,8 +81,10 @@ class Progress:
         self.stream.flush()
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.classroom.grade", description=__doc__.split("\n\n")[0])
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tourapp.classroom.grade", description=(__doc__ or "").split("\n\n")[0]
+    )
     parser.add_argument("submissions", nargs="+", type=Path, help="the students' notebooks")
     parser.add_argument("--out", type=Path, default=Path("scores.csv"), help="CSV to write (default: scores.csv)")
     parser.add_argument("--chapter", help="the chapter all submissions are for, e.g. 01 (default: from each notebook)")

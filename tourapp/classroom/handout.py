@@ -10,6 +10,7 @@ that, and axe-core in Chromium checks the pages (tests/e2e/test_accessibility.py
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
@@ -33,13 +34,13 @@ _READABLE = """<style>
 """
 
 
-def to_html(nb):
+def to_html(nb: nbformat.NotebookNode) -> str:
     """Return the notebook as one standalone HTML page, in the light theme, with readable contrast."""
     body, _ = HTMLExporter(template_name="lab", theme="light").from_notebook_node(nb)
     return body.replace("</head>", f"{_READABLE}</head>", 1)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Write NOTEBOOK.html beside each notebook named on the command line."""
     for path in map(Path, sys.argv[1:] if argv is None else argv):
         out = path.with_suffix(".html")

@@ -35,7 +35,7 @@ def quicken():
     # jsonschema builds rfc3987_syntax's Lark parsers on import (about 1.2 s of CPU) to check the
     # "iri" formats, which no Jupyter schema uses (python-jsonschema/jsonschema#1428): marked
     # missing, it leaves those two formats unchecked in Lab's own process only.
-    sys.modules["rfc3987_syntax"] = None
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # None: "not installed", to import
     from jupyterlab import commands
 
     # Importing labapp asks the bundled yarn for an npm registry when node is on PATH (0.4-0.6 s
@@ -66,8 +66,8 @@ def set_up(venv):
     if not _stale(venv):
         return python
     uv = venv / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
-    if not uv.exists() and shutil.which("uv"):
-        uv = Path(shutil.which("uv"))
+    if not uv.exists() and (found := shutil.which("uv")):
+        uv = Path(found)
     elif not uv.exists():  # pip only fetches uv, which installs the lock in seconds
         pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv>=0.9"]
         subprocess.run(pip, check=True)
@@ -153,7 +153,7 @@ def setup(argv=None):
     For VS Code and GitHub Codespaces (``make setup`` in .devcontainer/), whose notebooks then run
     in ``.venv``'s kernel: ``python -m tourapp setup``.
     """
-    parser = argparse.ArgumentParser(prog="python -m tourapp setup", description=setup.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tourapp setup", description=(setup.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--into", type=Path, default=ROOT / "my-notebooks", help="the learner's folder")
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="where to set up the workbook's packages")
     args = parser.parse_args(argv)

@@ -11,8 +11,10 @@ never lost. The folder is git-ignored, so nothing a learner does touches a track
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..chapters.paths import ROOT
@@ -29,13 +31,17 @@ afresh, run `make refresh NB={chapter}` in a terminal (without make: `python -m 
 this copy moves to `my-notebooks/old/` and a new one takes its place."""
 
 
-def write_missing(into=FOLDER, sources=SOURCES):
+def write_missing(into: str | os.PathLike[str] = FOLDER, sources: str | os.PathLike[str] = SOURCES) -> list[Path]:
     """Write the learner's copy of each notebook that has none yet; return the paths written."""
     missing = [path for path in sorted(Path(sources).glob("*.ipynb")) if not (Path(into) / path.name).exists()]
     return [_write(path, into) for path in missing]  # nothing to write: nbformat is never imported
 
 
-def refresh(chapter, into=FOLDER, sources=SOURCES):
+def refresh(
+    chapter: str | int | os.PathLike[str],
+    into: str | os.PathLike[str] = FOLDER,
+    sources: str | os.PathLike[str] = SOURCES,
+) -> tuple[Path | None, Path]:
     """Replace the learner's copy of one chapter by a fresh one; return (where the old one went or None, new).
 
     :param chapter: ``"01"``, ``"1"``, ``"01-hello"`` or a notebook's path.
@@ -59,19 +65,21 @@ def refresh(chapter, into=FOLDER, sources=SOURCES):
     return kept, _write(source, into)
 
 
-def _write(source, into):
+def _write(source: Path, into: str | os.PathLike[str]) -> Path:
     from .student_edition import write_edition  # nbformat takes seconds to import: only when there is work
 
     return write_edition(source, into, NOTE.replace("{chapter}", source.name[:2]))
 
 
-def _shown(path):
-    path = Path(path).resolve()
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+def _shown(path: str | os.PathLike[str]) -> str:
+    resolved = Path(path).resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(resolved)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tourapp.classroom.learner", description=__doc__.split("\n\n")[0])
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tourapp.classroom.learner", description=(__doc__ or "").split("\n\n")[0]
+    )
     parser.add_argument("--into", type=Path, default=FOLDER, help="the learner's folder (default: my-notebooks/)")
     parser.add_argument("--refresh", metavar="NN", help="replace the copy of chapter NN by a fresh one")
     args = parser.parse_args(argv)

@@ -91,7 +91,7 @@ def _joined_streams(outputs):
     A process's output reaches the kernel in pieces that fall differently on every run; joined,
     the same output records the same.
     """
-    joined = []
+    joined: list[nbformat.NotebookNode] = []
     for output in outputs:
         if (
             output.output_type == "stream"

@@ -17,8 +17,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -51,7 +53,7 @@ class Limits:
     open_files: int = 256
     tmp: int = 16 * MiB  # the size of its private /tmp
 
-    def prlimit(self):
+    def prlimit(self) -> list[str]:
         """Return the ``prlimit`` command line that applies these limits, up to its ``--``."""
         return [
             "prlimit",
@@ -67,7 +69,7 @@ class Limits:
 
 
 @functools.cache
-def unavailable():
+def unavailable() -> str | None:
     """Return why sandboxes cannot run here (no bwrap, no namespaces), or None when they can."""
     if not sys.platform.startswith("linux"):
         return f"bubblewrap sandboxes need Linux, and this is {sys.platform}"
@@ -86,13 +88,15 @@ def unavailable():
     return None
 
 
-def folder():
+def folder() -> str:
     """Make an empty folder for one sandbox, with a short path: IPC socket paths must fit 107 bytes."""
     base = "/tmp" if os.access("/tmp", os.W_OK) else None
     return tempfile.mkdtemp(prefix="tg-", dir=base)
 
 
-def wrap(argv, work, limits=Limits(), uid=None):
+def wrap(
+    argv: Iterable[str], work: str | os.PathLike[str], limits: Limits = Limits(), uid: int | None = None
+) -> list[str]:
     """Return ``argv`` wrapped to run in a sandbox whose one writable folder is ``work``.
 
     :param uid: run as this user id inside (root only: see ``_UIDS``); None keeps the caller's.
@@ -144,13 +148,13 @@ def wrap(argv, work, limits=Limits(), uid=None):
     return args + list(argv)
 
 
-def _in_system(path):
+def _in_system(path: str) -> bool:
     """Tell whether a path is inside the system folders the sandbox sees anyway."""
     real = os.path.realpath(path)
     return any(p == top or p.startswith(top + "/") for p in (path, real) for top in SYSTEM)
 
 
-def _python_folders():
+def _python_folders() -> list[str]:
     """Return the folders this Python needs: its installation and its venv."""
     folders = []
     for path in {sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent.parent)}:
@@ -159,7 +163,7 @@ def _python_folders():
     return sorted(set(folders), key=len)
 
 
-def _environment(work):
+def _environment(work: str) -> dict[str, str]:
     """Return the kernel's whole environment: nothing of the grader's (tokens, hub variables)."""
     path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
     return {
@@ -178,7 +182,7 @@ def _environment(work):
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs sandboxed and talks over IPC sockets in its folder."""
 
-    def __init__(self, work, limits=Limits(), **kwargs):
+    def __init__(self, work: str | os.PathLike[str], limits: Limits = Limits(), **kwargs: Any) -> None:
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", os.path.join(work, "k"))  # the sockets: <work>/k-1, k-2, …
         kwargs.setdefault("connection_file", os.path.join(work, "kernel.json"))
@@ -186,7 +190,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.work, self.limits = str(work), limits
         self.uid = random.randrange(*_UIDS) if hasattr(os, "geteuid") and os.geteuid() == 0 else None
 
-    def format_kernel_cmd(self, extra_arguments=None):
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Return the kernel's command, wrapped in its sandbox."""
         instance = os.path.join(self.work, "instance")
         os.makedirs(instance, exist_ok=True)

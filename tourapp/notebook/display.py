@@ -5,13 +5,19 @@ from __future__ import annotations
 import base64
 import inspect
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
 
 from ..chapters.paths import ROOT, chapter_file
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["show", "show_code"]
 
@@ -32,7 +38,7 @@ _FOLD_AT_LEAST = 10  # ... when that hides this many lines or more: folding thre
 _LANGUAGES = {".py": "python", ".html": "html", ".sql": "sql", ".css": "css", ".cfg": "ini", ".svg": "xml"}
 
 
-def show(response, *, inline=True):
+def show(response: requests.Response, *, inline: bool = True) -> None:
     """Print a ``requests`` response like ``curl -i``; in a notebook also display pages and images.
 
     Redirects that ``requests`` followed are printed first, as ``curl -iL`` would.
@@ -58,7 +64,7 @@ def show(response, *, inline=True):
         _display_inline(response)
 
 
-def show_code(obj, *, fold=False):
+def show_code(obj: str | Path | ModuleType | type | Callable[..., object], *, fold: bool = False) -> None:
     """Print the source of a module, function or class, or of a file such as ``"templates/base.html"``.
 
     A file's name is looked up among the chapters' files first (``tourapp/chapters/templates/…``),
@@ -70,7 +76,10 @@ def show_code(obj, *, fold=False):
         path = chapter_file(obj)
         source = path.read_text(encoding="utf-8")
     else:
-        path = Path(inspect.getsourcefile(obj))
+        file = inspect.getsourcefile(obj)
+        if file is None:
+            raise TypeError(f"{obj!r} has no source file to show")
+        path = Path(file)
         source = inspect.getsource(obj)
     name = path.resolve().relative_to(ROOT).as_posix()
     if _in_notebook():
@@ -88,7 +97,7 @@ def show_code(obj, *, fold=False):
         print(f"# {name}\n{source.rstrip()}")
 
 
-def _as_text(response):
+def _as_text(response: requests.Response) -> str:
     """Return the status line, headers, a blank line and the body (binary bodies summarized)."""
     version = {10: "HTTP/1.0", 11: "HTTP/1.1"}.get(getattr(response.raw, "version", 11), "HTTP/1.1")
     lines = [f"{version} {response.status_code} {response.reason}"]
@@ -106,16 +115,16 @@ def _as_text(response):
     return "\n".join(lines)
 
 
-def _mimetype(response):
+def _mimetype(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def _is_text(response):
+def _is_text(response: requests.Response) -> bool:
     mimetype = _mimetype(response)
     return mimetype.startswith(_TEXT_TYPES) or mimetype.endswith("+json")
 
 
-def _summary(response):
+def _summary(response: requests.Response) -> str:
     """Describe a binary body by kind and size, e.g. ``<PNG image, 4.1 KiB>``."""
     mimetype = _mimetype(response) or "application/octet-stream"
     kind, _, subtype = mimetype.partition("/")
@@ -123,7 +132,7 @@ def _summary(response):
     return f"<{what}, {_size(len(response.content))}>"
 
 
-def _frame_height(page):
+def _frame_height(page: str) -> int:
     """Guess the height in pixels a page needs in a frame about 900 pixels wide.
 
     A sandboxed frame cannot report its height, so it is sized from what the page holds: a
@@ -143,12 +152,12 @@ def _frame_height(page):
     return min(600, 60 + 28 * text + images)
 
 
-def _block_texts(page):
+def _block_texts(page: str) -> list[str]:
     """Return the text of each block (heading, paragraph, list item …) of a page, tags and all."""
     return [m.group(1) for m in _BLOCK_TEXT.finditer(page)]
 
 
-def _image_size(data):
+def _image_size(data: bytes) -> tuple[int, int]:
     """Return (width, height) of a PNG, GIF or JPEG image from its header; (240, 180) if unknown."""
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
@@ -164,13 +173,13 @@ def _image_size(data):
     return 240, 180
 
 
-def _size(n):
+def _size(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
     return f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
 
 
-def _in_notebook():
+def _in_notebook() -> bool:
     """Tell whether we run in a Jupyter kernel, where rich output can be displayed."""
     try:
         from IPython import get_ipython
@@ -180,7 +189,7 @@ def _in_notebook():
     return shell is not None and hasattr(shell, "kernel")
 
 
-def _display_inline(response):
+def _display_inline(response: requests.Response) -> None:
     from IPython.display import HTML, Image, display
 
     mimetype = _mimetype(response)
@@ -194,7 +203,7 @@ def _display_inline(response):
         display(HTML(_framed(response)))
 
 
-def _framed(response):
+def _framed(response: requests.Response) -> str:
     """Wrap a page in a sandboxed frame, its images and stylesheets fetched from the app and inlined.
 
     The notebook's browser resolves relative links against JupyterLab, not the app (and on a
@@ -206,7 +215,7 @@ def _framed(response):
     page = response.text
     origin = urlsplit(response.url)[:2]
 
-    def fetch(link):
+    def fetch(link: str) -> requests.Response | None:
         url = urljoin(response.url, link)
         if link.startswith("data:") or urlsplit(url)[:2] != origin:
             return None
@@ -216,15 +225,17 @@ def _framed(response):
             return None
         return answer if answer.ok else None
 
-    edits = []  # (start, end, text) in the page's source; everything else stays byte for byte
+    edits: list[
+        tuple[int, int, str]
+    ] = []  # (start, end, text) in the page's source; everything else stays byte for byte
     for tag in _start_tags(page):
         if tag.name == "img" and "src" in tag.values:
             answer = fetch(tag.attrs["src"] or "")
             if answer is not None:
                 data = base64.b64encode(answer.content).decode("ascii")
                 edits.append(tag.value_edit(page, "src", f"data:{_mimetype(answer)};base64,{data}"))
-        elif tag.name == "link" and _is_stylesheet(tag.attrs.get("rel")) and tag.attrs.get("href"):
-            answer = fetch(tag.attrs["href"])
+        elif tag.name == "link" and _is_stylesheet(tag.attrs.get("rel")) and (href := tag.attrs.get("href")):
+            answer = fetch(href)
             if answer is not None:
                 edits.append((tag.start, tag.end, f"<style>\n{answer.text}</style>"))
     for start, end, text in reversed(edits):
@@ -240,25 +251,27 @@ def _framed(response):
 class _StartTag:
     """One start tag of a page: its name, attributes (values unescaped) and where it and its values stand."""
 
-    def __init__(self, name, attrs, start, text):
+    def __init__(self, name: str, attrs: list[tuple[str, str | None]], start: int, text: str) -> None:
         self.name, self.start, self.end = name, start, start + len(text)
-        self.attrs, self.values = {}, {}  # values: attribute -> (start, end) in the page, quotes included
+        self.attrs: dict[str, str | None] = {}
+        self.values: dict[str, tuple[int, int]] = {}  # attribute -> (start, end) in the page, quotes included
         for attr, value in attrs:  # the first of repeated attributes counts, as in a browser
             self.attrs.setdefault(attr, value)
-        spans, at = [], _TAG_NAME.match(text).end()
+        spans: list[tuple[str, tuple[int, int] | None]] = []
+        at = _TAG_NAME.match(text).end()  # type: ignore[union-attr]  # the parser found a tag here
         while match := _ATTRIBUTE.match(text, at):
             if match.end() == at:
                 break
-            value = (start + match.start(3), start + match.end(3)) if match.group(3) is not None else None
-            spans.append((match.group(1).lower(), value))
+            where = (start + match.start(3), start + match.end(3)) if match.group(3) is not None else None
+            spans.append((match.group(1).lower(), where))
             at = match.end()
         # Offsets only where they read the same attributes as the parser did; otherwise none.
         if [name for name, _ in spans] == [name for name, _ in attrs]:
-            for attr, value in spans:
-                if value is not None:
-                    self.values.setdefault(attr, value)
+            for attr, where in spans:
+                if where is not None:
+                    self.values.setdefault(attr, where)
 
-    def value_edit(self, page, attr, value):
+    def value_edit(self, page: str, attr: str, value: str) -> tuple[int, int, str]:
         """Return the (start, end, text) edit of ``page`` that gives ``attr`` a new value (no quotes or ampersands).
 
         The value keeps its quotes; a bare one gets double quotes.
@@ -271,24 +284,24 @@ class _StartTag:
 class _StartTags(HTMLParser):
     """Collect a page's start tags (not those in comments, scripts or styles) with their offsets."""
 
-    def __init__(self, page):
+    def __init__(self, page: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.tags = []
+        self.tags: list[_StartTag] = []
         self._lines = [0] + [m.end() for m in re.finditer("\n", page)]
         self.feed(page)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, column = self.getpos()  # where the tag starts: the parser moves on only after this call
-        self.tags.append(_StartTag(tag, attrs, self._lines[line - 1] + column, self.get_starttag_text()))
+        self.tags.append(_StartTag(tag, attrs, self._lines[line - 1] + column, self.get_starttag_text() or ""))
 
 
-def _start_tags(page):
+def _start_tags(page: str) -> list[_StartTag]:
     """Return the start tags of a page, in order."""
     return _StartTags(page).tags
 
 
-def _is_stylesheet(rel):
+def _is_stylesheet(rel: str | None) -> bool:
     """Tell whether a link's ``rel`` makes it a stylesheet the browser applies (not an alternate one)."""
     kinds = (rel or "").lower().split()
     return "stylesheet" in kinds and "alternate" not in kinds

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Container, Mapping
 
 __all__ = ["detect", "link_for", "show_link"]
 
 COLAB, BINDER, JUPYTERHUB, CODESPACES, VSCODE, LOCAL = "colab", "binder", "jupyterhub", "codespaces", "vscode", "local"
 
 
-def detect(environ, modules):
+def detect(environ: Mapping[str, str], modules: Container[str]) -> str:
     """Name the platform from an environment and a module table: colab, binder, jupyterhub, codespaces, vscode or local.
 
     Pure: pass ``os.environ`` and ``sys.modules`` for this kernel, or plain dicts in a test.
@@ -43,14 +44,14 @@ def detect(environ, modules):
     return LOCAL
 
 
-def _codespace_host(environ, port):
+def _codespace_host(environ: Mapping[str, str], port: int) -> str | None:
     """Return the codespace's forwarded host name for ``port``, or None outside a codespace."""
     name = environ.get("CODESPACE_NAME")
     domain = environ.get("GITHUB_CODESPACES_PORT_FORWARDING_DOMAIN")
     return f"{name}-{port}.{domain}" if name and domain else None
 
 
-def link_for(port, environ=None):
+def link_for(port: int, environ: Mapping[str, str] | None = None) -> str:
     """Return the URL a person opens for the app on ``port``: through the hub's proxy on a hub.
 
     Under a JupyterHub (Binder too) the link is ``{JUPYTERHUB_SERVICE_PREFIX}proxy/<port>/``,
@@ -72,7 +73,7 @@ def link_for(port, environ=None):
     return f"http://127.0.0.1:{port}/"
 
 
-def show_link(port, *, text=None, path="/", iframe=False, height=400):
+def show_link(port: int, *, text: str | None = None, path: str = "/", iframe: bool = False, height: int = 400) -> bool:
     """On Colab, display Colab's own link (or frame) to the app on ``port`` and return True.
 
     Elsewhere do nothing and return False, so a caller shows its ordinary link instead. Colab's

@@ -10,10 +10,15 @@ request's own host becomes a relative reference, which every proxy passes on unc
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["behind_proxy"]
 
@@ -24,7 +29,7 @@ _SEGMENT = re.compile(r"(?:[A-Za-z0-9._~@:!$&+=-]|%[0-9A-Fa-f]{2})+")
 _SCHEMES = {"http", "https"}
 
 
-def behind_proxy(app):
+def behind_proxy(app: WSGIApplication) -> ForwardedPrefix:
     """Wrap a WSGI app so that it honours a trustworthy X-Forwarded-Prefix and X-Forwarded-Proto."""
     return ForwardedPrefix(app)
 
@@ -32,13 +37,13 @@ def behind_proxy(app):
 class ForwardedPrefix:
     """WSGI middleware: ProxyFix for the prefix and scheme, after checking both headers."""
 
-    def __init__(self, app):
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
         # Host, port and client address stay as the socket saw them: a forged X-Forwarded-Host
         # must never send a browser to another site.
         self._fixed = ProxyFix(app, x_for=0, x_proto=1, x_host=0, x_port=0, x_prefix=1)
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         prefix = _plain_path(environ.pop("HTTP_X_FORWARDED_PREFIX", None))
         proto = (environ.pop("HTTP_X_FORWARDED_PROTO", None) or "").strip().lower()
         if proto in _SCHEMES:
@@ -47,7 +52,7 @@ class ForwardedPrefix:
             return self._fixed(environ, start_response)
         environ["HTTP_X_FORWARDED_PREFIX"] = prefix
 
-        def start_relative(status, headers, exc_info=None):
+        def start_relative(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             if status[:1] == "3":
                 headers = [
                     (name, _relative_location(value, prefix, environ) if name.lower() == "location" else value)
@@ -58,7 +63,7 @@ class ForwardedPrefix:
         return self._fixed(environ, start_relative)
 
 
-def _plain_path(value):
+def _plain_path(value: str | None) -> str | None:
     """Return a forwarded prefix if it is a plain absolute URL path (without trailing slash), else None."""
     if not value:
         return None
@@ -72,7 +77,7 @@ def _plain_path(value):
     return path
 
 
-def _relative_location(location, prefix, environ):
+def _relative_location(location: str, prefix: str, environ: WSGIEnvironment) -> str:
     """Turn a redirect to this app, under its prefix, into a reference relative to the request."""
     target = urlsplit(location)
     if target.scheme or target.netloc:
@@ -87,7 +92,7 @@ def _relative_location(location, prefix, environ):
     return urlunsplit(("", "", path, target.query, target.fragment))
 
 
-def _request_path(environ):
+def _request_path(environ: WSGIEnvironment) -> str:
     """Return the path of the request as the client sent it, still percent-encoded."""
     raw = environ.get("REQUEST_URI") or quote(environ.get("PATH_INFO", ""))
     if not raw.startswith("/"):  # absolute form, "GET http://host/path HTTP/1.1"
@@ -95,7 +100,7 @@ def _request_path(environ):
     return raw.partition("?")[0] or "/"  # not urlsplit: it would read "//greet//x" as a host
 
 
-def _relative_path(base, target):
+def _relative_path(base: str, target: str) -> str:
     """Return a relative reference that, resolved against path ``base``, gives path ``target``."""
     folder = base.split("/")[1:-1]  # the segments of the folder the request's path is in
     wanted = target.split("/")[1:]

@@ -14,12 +14,17 @@ import socket
 import threading
 import time
 import uuid
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler, make_server
 
 from ..chapters import lifecycle
 from . import platforms
 from .proxy import behind_proxy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = ["Server", "serve", "stop_all"]
 
@@ -32,29 +37,33 @@ _STOP_TIMEOUT = 5.0  # seconds stop() waits for requests still being handled
 class _QuietHandler(WSGIRequestHandler):
     """Handle one connection without writing an access-log line per request."""
 
-    def log_request(self, code="-", size="-"):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Skip the access log: a thread's stderr would land in whichever cell runs next."""
 
-    def log_error(self, format, *args):
+    def log_error(self, format: str, *args: Any) -> None:
         """Skip protocol-error lines (a 414 for an over-long URL); the client gets the status."""
 
 
 class Server:
     """A running WSGI server: ``.url`` for requests from this kernel, ``.link`` for a person."""
 
-    def __init__(self, app, key, port=0):
+    def __init__(self, app: WSGIApplication, key: str, port: int = 0) -> None:
         self.app = app
         self._key = key
         # Bound here rather than by Werkzeug, which prints to stderr and exits when a port is taken.
         listener = lifecycle.listen(port)
         try:
-            self._httpd = make_server(
-                "127.0.0.1",
-                0,
-                _sorted_allow(behind_proxy(app)),
-                threaded=True,
-                request_handler=_QuietHandler,
-                fd=listener.fileno(),
+            # threaded=True: a ThreadedWSGIServer, which make_server's annotation does not say
+            self._httpd = cast(
+                ThreadedWSGIServer,
+                make_server(
+                    "127.0.0.1",
+                    0,
+                    _SortedAllow(behind_proxy(app)),
+                    threaded=True,
+                    request_handler=_QuietHandler,
+                    fd=listener.fileno(),
+                ),
             )
         finally:
             listener.close()  # Werkzeug serves a duplicate of it
@@ -62,13 +71,13 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         # The port asked for, when it was taken and this server had to move to another.
         self.moved_from = port if port and port != self.port else None
-        self._display_id = None  # set once shown in a notebook, so stop() can update what it says
+        self._display_id: str | None = None  # set once shown in a notebook, so stop() can update what it says
         self._closing = False
         self._stop_lock = threading.Lock()
         # Handler threads are daemons, which socketserver neither tracks nor joins; keep them
         # here so stop() can end their connections and wait for them.
-        self._handlers = {}
-        self._httpd.process_request = self._process_request
+        self._handlers: dict[threading.Thread, socket.socket] = {}
+        self._httpd.process_request = self._process_request  # type: ignore[method-assign,assignment]  # TCP: a socket
         # Serving waits in select() on the listening socket and this pipe, with no timeout:
         # an idle server costs no CPU, and stop() wakes it at once by writing to the pipe.
         self._wake_r, self._wake_w = socket.socketpair()
@@ -78,16 +87,16 @@ class Server:
         self._ready.wait()
 
     @property
-    def link(self):
+    def link(self) -> str:
         """Return the URL a person opens: through jupyter-server-proxy on a JupyterHub or Binder."""
         return platforms.link_for(self.port)
 
     @property
-    def running(self):
+    def running(self) -> bool:
         """Tell whether the server still accepts connections."""
         return self._thread.is_alive()
 
-    def _serve(self):
+    def _serve(self) -> None:
         """Accept connections until stop() writes to the wake-up pipe."""
         httpd = self._httpd
         httpd.timeout = 0  # handle_request() must not wait: select() below already did
@@ -101,7 +110,7 @@ class Server:
                         return
                     httpd.handle_request()
 
-    def _process_request(self, request, client_address):
+    def _process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
         """Handle a new connection in a daemon thread that stop() can find and join."""
         for thread in [t for t in self._handlers if not t.is_alive()]:
             del self._handlers[thread]
@@ -109,14 +118,14 @@ class Server:
         self._handlers[thread] = request
         thread.start()
 
-    def _handle(self, request, client_address):
+    def _handle(self, request: socket.socket, client_address: tuple[str, int]) -> None:
         """Handle one connection in this thread; a view abandoned by stop() ends it quietly."""
         try:
             self._httpd.process_request_thread(request, client_address)
         except ViewAbandoned:
             pass
 
-    def stop(self, timeout=_STOP_TIMEOUT):
+    def stop(self, timeout: float = _STOP_TIMEOUT) -> None:
         """Stop accepting, end open connections, and wait for every handler thread; idempotent.
 
         :param timeout: seconds to wait for views still running; one still running then is
@@ -147,16 +156,16 @@ class Server:
             self._wake_w.close()
         self._update_display()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Server {self.link} ({self._state()})>"
 
-    def _state(self):
+    def _state(self) -> str:
         """Say what the server is doing: ``running``, ``stopped``, or where it moved to."""
         name = getattr(self.app, "name", type(self.app).__name__)
         if not self.running:
@@ -165,7 +174,7 @@ class Server:
             return f"{name}, running; port {self.moved_from} was taken by another program, so the port changed"
         return f"{name}, running"
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         from markupsafe import escape
 
         if not self.running:  # a dead link would only lead to "connection refused"
@@ -174,10 +183,10 @@ class Server:
         link = escape(self.link)
         return f'<a class="tourapp-server" href="{link}" target="_blank">{link}</a> ({escape(self._state())})'
 
-    def _bundle(self):
+    def _bundle(self) -> dict[str, str]:
         return {"text/plain": f"{self.link} ({self._state()})", "text/html": self._repr_html_()}
 
-    def _ipython_display_(self):
+    def _ipython_display_(self) -> None:
         """Display the link under an id, so that stop() can turn it into "stopped" where it stands."""
         from IPython.display import display
 
@@ -187,7 +196,7 @@ class Server:
             self._display_id = f"tourapp-server-{uuid.uuid4().hex}"
         display(self._bundle(), raw=True, display_id=self._display_id)
 
-    def _update_display(self):
+    def _update_display(self) -> None:
         """Update every place this server was displayed, now that it has stopped."""
         if self._display_id is None:
             return
@@ -203,38 +212,40 @@ class ViewAbandoned(BaseException):
     """Raised inside a view that was still running when its server stopped."""
 
 
-def _abandon(thread):
+def _abandon(thread: threading.Thread) -> None:
     """Raise :class:`ViewAbandoned` in a handler thread, so a view stuck in a loop stops using the CPU.
 
     Python cannot kill a thread; it can make the thread raise at its next bytecode. A loop
     written in Python ends there; a view blocked inside a C call (a long sleep, a socket read)
     raises when that call returns, and meanwhile uses no CPU. The thread is a daemon either way.
     """
+    if thread.ident is None:  # never started
+        return
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(ViewAbandoned))
 
 
-def _sorted_allow(app):
-    """Wrap a WSGI app so that the methods of an ``Allow`` header come in alphabetical order.
+class _SortedAllow:
+    """WSGI middleware: the methods of an ``Allow`` header in alphabetical order.
 
     Werkzeug lists them from a set, whose order changes with each Python process (hash
     randomisation): the same 405 would read differently in every kernel.
     """
 
-    def sorted_app(environ, start_response):
-        def start(status, headers, exc_info=None):
+    def __init__(self, app: WSGIApplication) -> None:
+        self.wrapped = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers = [
                 (name, ", ".join(sorted(value.split(", "))) if name.lower() == "allow" else value)
                 for name, value in headers
             ]
             return start_response(status, headers, exc_info)
 
-        return app(environ, start)
-
-    sorted_app.wrapped = app
-    return sorted_app
+        return self.wrapped(environ, start)
 
 
-def _shutdown_read(conn):
+def _shutdown_read(conn: socket.socket) -> None:
     """End the read side of a connection, ignoring one already closed."""
     try:
         conn.shutdown(socket.SHUT_RD)
@@ -242,7 +253,7 @@ def _shutdown_read(conn):
         pass
 
 
-def _key(app):
+def _key(app: object) -> str:
     """Name an app so that the same app, re-created by a re-run cell, maps to one server."""
     name = getattr(app, "import_name", None)
     if name is None:
@@ -250,7 +261,7 @@ def _key(app):
     return name
 
 
-def serve(app):
+def serve(app: WSGIApplication) -> Server:
     """Serve a WSGI app from a background thread and return its :class:`Server`.
 
     The server listens on 127.0.0.1 on a port the OS picks (never a fixed one: many kernels
@@ -263,7 +274,7 @@ def serve(app):
     :param app: a Flask app or any WSGI callable.
     """
     if getattr(app, "debug", False):
-        app.debug = False  # the debugger is unsafe to expose, and the reloader needs the main thread
+        app.debug = False  # type: ignore[attr-defined]  # the debugger is unsafe to expose, and the reloader needs the main thread
     key = _key(app)
     with _lock:
         old = _servers.pop(key, None)
@@ -279,7 +290,7 @@ def serve(app):
     return server
 
 
-def stop_all():
+def stop_all() -> None:
     """Stop every server started by :func:`serve`."""
     with _lock:
         servers = list(_servers.values())

@@ -16,7 +16,7 @@ __all__ = ["flask_run_banner"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def flask_run_banner(app_module, timeout=30):
+def flask_run_banner(app_module: str, timeout: float = 30) -> str:
     """Start ``flask --app app_module run`` on a free port, return what it prints as it starts, and stop it.
 
     ``flask run`` never returns by itself (it serves until Ctrl-C), so a cell cannot simply run
@@ -27,14 +27,15 @@ def flask_run_banner(app_module, timeout=30):
     return lifecycle.on_free_port(lambda port: _banner(app_module, port, timeout))
 
 
-def _banner(app_module, port, timeout):
+def _banner(app_module: str, port: int, timeout: float) -> str:
     """Start ``flask run`` on ``port`` and return its banner; raise PortTaken if another process has the port."""
     command = [sys.executable, "-m", "flask", "--app", app_module, "run", "--port", str(port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FLASK_DEBUG": "0"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     watchdog = threading.Timer(timeout, process.kill)  # a server that never prints its banner
     watchdog.start()
-    lines = []
+    lines: list[str] = []
+    assert process.stdout is not None  # stdout=PIPE
     try:
         for line in process.stdout:
             lines.append(_ANSI.sub("", line))

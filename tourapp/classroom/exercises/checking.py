@@ -5,14 +5,16 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask
 
 from ...notebook.display import _in_notebook
 from ...notebook.server import Server
 from .expect import Miss, NotDone, Probe, describe, where
-from .registry import BROKEN, for_chapter, get
+from .registry import BROKEN, Exercise, for_chapter, get
 from .results import MIMETYPE, Result
 
 __all__ = ["assert_passed", "check", "run"]
@@ -25,7 +27,7 @@ _broken_cells: dict[str, str] = {}
 _last: dict[str, Result] = {}
 
 
-def check(exercise_id, app=_MISSING):
+def check(exercise_id: str, app: object = _MISSING) -> None:
     """Check an exercise and print ✓, or ✗ with what was expected and what came back.
 
     Without ``app``, the check takes the function the exercise asks for (``shout_app`` for
@@ -42,7 +44,7 @@ def check(exercise_id, app=_MISSING):
     _report(run(exercise_id, app))
 
 
-def assert_passed(exercise_id):
+def assert_passed(exercise_id: str) -> None:
     """Raise AssertionError, with the check's own words, unless the last check of this exercise passed.
 
     nbgrader's hidden test in every check cell (see :mod:`tourapp.classroom.nbgrader_cells`): the grade
@@ -55,7 +57,7 @@ def assert_passed(exercise_id):
         raise AssertionError(str(result))
 
 
-def run(exercise_id, app=_MISSING):
+def run(exercise_id: str, app: object = _MISSING) -> Result:
     """Run an exercise's check against an app (or a function that builds one); return a :class:`Result`."""
     exercise = get(exercise_id)
     if exercise is None:
@@ -84,7 +86,7 @@ def run(exercise_id, app=_MISSING):
     return Result(exercise.id, exercise.title, "passed", exercise.goal)
 
 
-def _build(exercise, obj):
+def _build(exercise: Exercise, obj: object) -> Flask:
     """Return the Flask app to check: ``obj`` itself, or what the learner's function builds."""
     name = exercise.name
     if obj is _MISSING:
@@ -113,7 +115,7 @@ def _build(exercise, obj):
     return app
 
 
-def _test_function(exercise, obj):
+def _test_function(exercise: Exercise, obj: object) -> Callable[..., object]:
     """Return the learner's test function, or raise NotDone or Miss when there is none to run."""
     if obj is _MISSING:
         raise NotDone(
@@ -125,7 +127,7 @@ def _test_function(exercise, obj):
 
 
 @contextmanager
-def _served(app):
+def _served(app: Flask) -> Iterator[Probe]:
     """Serve the app for one check, on its own port, with Flask's error log silenced."""
     # Not serve(): it keeps one server per app name, and the learner's app carries the name of
     # the chapter's app, whose server the notebook is still using.
@@ -149,7 +151,7 @@ def _served(app):
         app.config["PROPAGATE_EXCEPTIONS"] = propagate
 
 
-def _kind(obj):
+def _kind(obj: object) -> str:
     """Describe a value by its type, for a message: ``None``, ``a str``, ``an int``."""
     if obj is None:
         return "None"
@@ -157,7 +159,7 @@ def _kind(obj):
     return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
 
 
-def _report(result):
+def _report(result: Result) -> None:
     """Print a result; in a notebook show it as HTML, with its machine-readable copy attached."""
     _last[result.exercise] = result
     if _in_notebook():
@@ -168,7 +170,7 @@ def _report(result):
         print(result)
 
 
-def _after_cell(result):
+def _after_cell(result: Any) -> None:
     """Remember whether the cell that just ran, if it defines functions, defined them cleanly."""
     info = getattr(result, "info", None)
     names = set(_DEFINES.findall(getattr(info, "raw_cell", "") or ""))
@@ -185,7 +187,7 @@ def _after_cell(result):
             )
 
 
-def _cell_error(error):
+def _cell_error(error: BaseException) -> str:
     """Describe a cell's error with its line: ``SyntaxError: '(' was never closed (line 4)``."""
     if isinstance(error, SyntaxError):
         line = f" (line {error.lineno})" if error.lineno else ""
@@ -193,7 +195,7 @@ def _cell_error(error):
     return f"{describe(error)}{where(error)}"
 
 
-def watch_cells(shell=None):
+def watch_cells(shell: Any = None) -> None:
     """Follow the cells a kernel runs, so that a check knows when the cell above it failed."""
     if shell is None:
         try:

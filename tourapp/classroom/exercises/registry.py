@@ -13,6 +13,7 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ...chapters import CHAPTERS
 
@@ -26,6 +27,7 @@ _EXERCISES: dict[str, Exercise] = {}
 BROKEN: dict[str, str] = {}  # module name -> why it could not be imported
 _loaded: set[str | None] = set()  # the chapters whose modules were imported; None: all of them
 _BY_NUMBER = {c.number: c for c in CHAPTERS}
+_Check = TypeVar("_Check", bound=Callable[..., None])
 
 
 @dataclass(frozen=True)
@@ -36,21 +38,21 @@ class Exercise:
     title: str
     name: str  # the function the learner's exercise cell defines, e.g. "shout_app"
     goal: str  # one sentence a passing check prints, e.g. "GET /shout answers 'HELLO THERE!'"
-    check: Callable  # check(probe): raises expect.Miss or expect.NotDone unless the app is right
+    check: Callable[..., None]  # check(probe): raises expect.Miss or expect.NotDone unless the app is right
     # "app": the learner builds an app and the check serves it; "test": the learner writes a
     # test function and the check runs it against a right app and broken ones (chapter 13).
     kind: str = "app"
 
     @property
-    def chapter(self):
+    def chapter(self) -> str:
         """Return the chapter number, ``"01"`` for exercise ``"01.1"``."""
         return self.id.partition(".")[0]
 
 
-def exercise(id, title, *, name, goal, kind="app"):
+def exercise(id: str, title: str, *, name: str, goal: str, kind: str = "app") -> Callable[[_Check], _Check]:
     """Register the decorated function as the check of exercise ``id``."""
 
-    def register(check):
+    def register(check: _Check) -> _Check:
         if id in _EXERCISES and _EXERCISES[id].check.__qualname__ != check.__qualname__:
             raise ValueError(f"exercise {id} is defined twice")
         _EXERCISES[id] = Exercise(id, title, name, goal, check, kind)
@@ -59,7 +61,7 @@ def exercise(id, title, *, name, goal, kind="app"):
     return register
 
 
-def get(id):
+def get(id: str) -> Exercise | None:
     """Return the exercise with this id, or None."""
     _load(id.partition(".")[0])
     if id not in _EXERCISES:
@@ -67,15 +69,15 @@ def get(id):
     return _EXERCISES.get(id)
 
 
-def for_chapter(chapter):
+def for_chapter(chapter: str | int) -> list[Exercise]:
     """Return a chapter's exercises in order; ``chapter`` is ``"01"`` or ``1``."""
-    chapter = f"{int(chapter):02d}"
-    _load(chapter)
-    found = [ex for ex in _EXERCISES.values() if ex.chapter == chapter]
+    number = f"{int(chapter):02d}"
+    _load(number)
+    found = [ex for ex in _EXERCISES.values() if ex.chapter == number]
     return sorted(found, key=lambda ex: int(ex.id.partition(".")[2]))
 
 
-def _load(chapter=None):
+def _load(chapter: str | None = None) -> None:
     """Import a chapter's module of this package once (every module for None), so that it registers its exercises.
 
     Only the chapter's own where it can: a kernel checking chapter 01 need not import SQLAlchemy
@@ -83,7 +85,7 @@ def _load(chapter=None):
     """
     if None in _loaded or chapter in _loaded:
         return
-    found = _BY_NUMBER.get(chapter)
+    found = _BY_NUMBER.get(chapter) if chapter is not None else None
     if found is None:  # every module: asked for all, or for a number that is no chapter
         chapter = None
         package = importlib.import_module(__package__)

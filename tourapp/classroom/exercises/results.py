@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -31,15 +33,15 @@ class Result:
     message: str
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         """Tell whether the check passed."""
         return self.status == "passed"
 
-    def __str__(self):
+    def __str__(self) -> str:
         mark = "✓" if self.passed else "✗"
         return f"{mark} {self.exercise} · {self.title}: {self.message}"
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """Render the result as a badge, the sentence, and the hint on a line of its own."""
         text, _, hint = self.message.partition(" Hint: ")
         colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#6e7781")
@@ -55,19 +57,19 @@ class Result:
             html += f'<div style="margin-top: 0.2em"><b>Hint:</b> {_with_code(hint.removesuffix("."))}.</div>'
         return html + "</div>"
 
-    def to_json(self):
+    def to_json(self) -> dict[str, str]:
         """Return the result as a dict of strings, the form the grader collects."""
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data):
+    def from_json(cls, data: Mapping[str, object]) -> Result:
         """Rebuild a result from :meth:`to_json`'s dict."""
         return cls(**{key: str(data[key]) for key in ("exercise", "title", "status", "message")})
 
 
-def results_in(outputs):
+def results_in(outputs: Iterable[Mapping[str, Any]]) -> list[Result]:
     """Return the check results found in a code cell's outputs (nbformat dicts)."""
-    found = []
+    found: list[Result] = []
     for output in outputs:
         data = output.get("data", {})
         if MIMETYPE in data:
@@ -76,6 +78,6 @@ def results_in(outputs):
     return found
 
 
-def _with_code(text):
+def _with_code(text: str) -> Markup:
     """Escape a sentence for HTML, showing `code` in backticks as code."""
     return Markup(_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
