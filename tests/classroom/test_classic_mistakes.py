@@ -126,7 +126,7 @@ def _welcome_with_a_comma():
         # test that a punctuation mark too few or too many is named, the words being right
         ("01.1", hello("/shout", lambda: "HELLO THERE"), "not the punctuation: '!' is missing"),
         ("01.1", hello("/shout", lambda: "HELLO, THERE!"), "not the punctuation: ',' should not be there"),
-        ("01.2", hello("/coffee", lambda: ("Im a teapot", 418)), "not the punctuation: \"'\" is missing"),
+        ("01.2", hello("/coffee", lambda: ("Im a teapot", 418)), 'not the punctuation: "\'" is missing'),
         ("02.1", queries("/welcome", _welcome_with_a_comma), "not the punctuation: ',' should not be there"),
     ],
     ids=["01.1-missing", "01.1-extra", "01.2", "02.1"],
