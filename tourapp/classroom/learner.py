@@ -60,7 +60,7 @@ def refresh(chapter, into=FOLDER, sources=SOURCES):
 
 
 def _write(source, into):
-    from .student_edition import write_edition  # nbformat takes seconds to import: only when there is work
+    from .editions import write_edition  # nbformat takes seconds to import: only when there is work
 
     return write_edition(source, into, NOTE.replace("{chapter}", source.name[:2]))
 
