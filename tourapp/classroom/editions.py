@@ -21,7 +21,8 @@ names and rules as nbgrader 0.9's (:class:`LockCells`, :class:`ClearSolutions`, 
 line containing ``END SOLUTION`` and becomes ``# YOUR CODE HERE`` / ``raise NotImplementedError()``
 at the first line's indentation. Two rules go further than nbgrader, so that nothing leaks and "Run
 All" works: a code solution must sit inside a function (the stub raises), and an ``END SOLUTION``
-needs its ``BEGIN SOLUTION`` (after a misspelt BEGIN the solution would go out). An answer cell
+needs its ``BEGIN SOLUTION`` (nbgrader drops the stray line, and outside a solution cell a
+misspelt BEGIN would let the solution out). An answer cell
 without the markers stops the edition, naming the cell, and so do notebooks with uncommitted
 changes unless ``--allow-dirty`` says they are meant.
 """
