@@ -52,7 +52,7 @@ refresh: $(STAMP)
 # autosave is off here (tools/lab-teacher/), so opening and running a notebook never rewrites
 # a tracked file; save on purpose (Ctrl+S), then `make record`.
 lab-teacher: $(STAMP)
-	$(BIN)/python -m tourapp.classroom.student_edition --out build/student --allow-dirty
+	$(BIN)/python -m tourapp.classroom.editions student --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(LAB) $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 # Lint first (Flask's ruff rules, pyproject's [tool.ruff]), type-check (its [tool.mypy]), then the
@@ -82,7 +82,7 @@ record: $(STAMP)
 # and each as an HTML page to print or put online (readable contrast, checked with axe-core).
 # It refuses notebooks with uncommitted changes unless ALLOW_DIRTY=1.
 student: $(STAMP)
-	$(BIN)/python -m tourapp.classroom.student_edition --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
+	$(BIN)/python -m tourapp.classroom.editions student --out build/student $(if $(ALLOW_DIRTY),--allow-dirty)
 	$(BIN)/python -m tourapp.classroom.handout build/student/*.ipynb
 
 # Every benchmark in bench/, each printing figures measured side by side in one run.

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tourapp.classroom import sandbox  # noqa: E402
-from tourapp.classroom.student_edition import student_edition  # noqa: E402
+from tourapp.classroom.editions import student_edition  # noqa: E402
 
 TARGET = 60  # seconds for 100 sandboxed submissions
 CPU_CELL = (

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, each in a fresh kernel, and strip metadata that churns.
 
-Each notebook is marked for nbgrader first (tourapp.classroom.nbgrader_cells): a new exercise gets its
+Each notebook is marked for nbgrader first (tourapp.classroom.editions): a new exercise gets its
 solution cell, its grade cell and its hidden test on its first record.
 
 Usage: python tools/record.py [NOTEBOOK ...]   (default: every chapter's notebook, from the chapter map)
@@ -16,7 +16,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.chapters import CHAPTERS
 from tourapp.chapters.paths import ROOT
-from tourapp.classroom.nbgrader_cells import mark
+from tourapp.classroom.editions import mark
 from tourapp.classroom.recording import AsRun, kernel_environment, normalize
 
 

@@ -10,15 +10,16 @@ import pytest
 import requests
 from flask import Flask
 from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tests.helpers.support import grown as grown_from
 from tests.helpers.support import kernel_manager
 from tourapp import check
 from tourapp.chapters import hello
 from tourapp.chapters.paths import ROOT
+from tourapp.classroom.editions import PLACEHOLDER, ClearSolutions, LockCells, strip_solutions, student_edition
 from tourapp.classroom.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
 from tourapp.classroom.exercises.registry import BROKEN
-from tourapp.classroom.student_edition import PLACEHOLDER, strip_solutions, student_edition
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _CHECK_CALL = CHECK_CELL  # check("NN.k") alone: 01's demonstration of a wrong answer is not an exercise
@@ -105,6 +106,11 @@ def test_that_each_notebook_checks_exactly_its_chapters_exercises(path):
             "def f():\n    def g():\n        # YOUR CODE HERE\n        raise NotImplementedError()\n",
         ),
         ("x = 1", "x = 1"),
+        # test nbgrader's rule: a line containing the delimiter goes whole, whatever else it holds
+        (
+            "def f():\n    x = 1  # BEGIN SOLUTION\n    return x\n    END SOLUTION, as nbgrader reads it\n",
+            "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()\n",
+        ),
     ],
 )
 def test_strip_solutions(source, student):
@@ -124,6 +130,47 @@ def test_strip_solutions(source, student):
 def test_strip_solutions_refuses(source, error):
     with pytest.raises(ValueError, match=re.escape(error)):
         strip_solutions(source)
+
+
+def _solution_cell(source):
+    cell = new_markdown_cell(source)
+    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "essay", "schema_version": 3}
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("source", "student"),
+    [
+        # test that a written answer (a markdown solution cell) gets nbgrader's text stub: its region, or all of it
+        ("Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION", "Why?\nYOUR ANSWER HERE"),
+        ("Because.", "YOUR ANSWER HERE"),
+    ],
+)
+def test_clear_solutions_gives_a_written_answer_the_text_stub(source, student):
+    nb = new_notebook(cells=[_solution_cell(source)])
+    for step in (LockCells(), ClearSolutions()):
+        nb, _ = step(nb, {})
+    assert nb.cells[0].source == student and nb.cells[0].metadata["deletable"] is False
+
+
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        # test that solutions and hidden tests outside the cells marked for them are refused, as nbgrader does
+        (new_markdown_cell("BEGIN SOLUTION\nBecause.\nEND SOLUTION"), "not an exercise's answer cell"),
+        (
+            new_code_cell("def f():\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION"),
+            "not an exercise's answer cell",
+        ),
+        (
+            new_code_cell("x = 1\n### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS"),
+            "not an exercise's check cell",
+        ),
+    ],
+)
+def test_the_student_edition_refuses_markers_outside_an_exercise(cell, error):
+    with pytest.raises(ValueError, match=re.escape(f"cell {cell.id}, ") + ".*" + re.escape(error)):
+        student_edition(new_notebook(cells=[new_markdown_cell("Intro"), cell]), "notebooks/99-essay.ipynb")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -9,7 +9,7 @@ from nbclient import NotebookClient
 
 from tests.helpers.support import kernel_manager
 from tourapp.chapters.paths import ROOT
-from tourapp.classroom import learner, student_edition
+from tourapp.classroom import editions, learner
 from tourapp.classroom.exercises import CHECK_CELL, for_chapter, results_in
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -33,7 +33,7 @@ def test_the_learners_copy_is_written_once_and_then_left_alone(tmp_path):
     nb = nbformat.read(mine, as_version=4)
     assert "**Your copy** of `notebooks/01-hello.ipynb`" in nb.cells[0].source
     assert "make refresh NB=01" in nb.cells[0].source
-    assert "BEGIN SOLUTION" not in mine.read_text() and student_edition.PLACEHOLDER[1] in mine.read_text()
+    assert "BEGIN SOLUTION" not in mine.read_text() and editions.PLACEHOLDER[1] in mine.read_text()
     _teapot_cell(nb).source = "def teapot_app():\n    return 'my own attempt'"
     nbformat.write(nb, mine)
     (tmp_path / "02-query-parameters.ipynb").unlink()
@@ -107,7 +107,7 @@ def _no_answer_above(nb):
 def test_make_student_refuses_to_leak(tmp_path, spoil, says):
     path = tmp_path / HELLO.name
     nbformat.write(spoil(nbformat.read(HELLO, as_version=4)), path)
-    done = _run("tourapp.classroom.student_edition", str(path), "--out", str(tmp_path / "out"))
+    done = _run("tourapp.classroom.editions", "student", str(path), "--out", str(tmp_path / "out"))
     assert done.returncode == 1
     source = nbformat.read(HELLO, as_version=4)
     teapot = source.cells.index(_teapot_cell(source)) + 1  # the cell's number, counting from 1
@@ -135,21 +135,39 @@ def test_make_student_refuses_uncommitted_notebooks_unless_allowed(tmp_path):
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-qm", "notebooks")
     out = str(tmp_path / "out")
-    assert student_edition.uncommitted([path]) == []
-    assert _run("tourapp.classroom.student_edition", str(path), "--out", out).returncode == 0
+    assert editions.uncommitted([path]) == []
+    assert _run("tourapp.classroom.editions", "student", str(path), "--out", out).returncode == 0
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += "\nA teacher's edit, not committed yet."
     nbformat.write(nb, path)
-    assert student_edition.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
-    refused = _run("tourapp.classroom.student_edition", str(path), "--out", out)
+    assert editions.uncommitted([path]) == [" M notebooks/01-hello.ipynb"]
+    refused = _run("tourapp.classroom.editions", "student", str(path), "--out", out)
     assert refused.returncode == 1
     assert (
         "error: these notebooks have uncommitted changes (git status):\n   M notebooks/01-hello.ipynb\n"
         in refused.stderr
     )
-    allowed = _run("tourapp.classroom.student_edition", str(path), "--out", out, "--allow-dirty")
+    allowed = _run("tourapp.classroom.editions", "student", str(path), "--out", out, "--allow-dirty")
     assert allowed.returncode == 0, allowed.stderr
     assert "warning: made from notebooks with uncommitted changes" in allowed.stderr
+
+
+def test_mark_marks_a_notebook_and_check_says_when_one_is_not(tmp_path, capsys):
+    # test the command behind make record's marks: --check fails on a notebook whose marks are gone
+    # and changes nothing; mark puts them back, the same as the committed ones
+    path = tmp_path / HELLO.name
+    nb = nbformat.read(HELLO, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+        cell.source = editions.strip_hidden_tests(cell.source)
+    nbformat.write(nb, path)
+    before = path.read_bytes()
+    assert editions.main(["mark", "--check", str(path)]) == 1
+    assert f"{path}: not marked for nbgrader" in capsys.readouterr().err and path.read_bytes() == before
+    assert editions.main(["mark", str(path)]) == 0
+    assert f"marked {path}" in capsys.readouterr().out
+    assert editions.main(["mark", "--check", str(path)]) == 0
+    assert nbformat.read(path, as_version=4) == nbformat.read(HELLO, as_version=4)
 
 
 def _run(module, *args):
@@ -166,7 +184,7 @@ def test_student_edition_with_the_teachers_answers_passes_every_check(path, tmp_
     # runs top to bottom in a real kernel and every check passes: the edition keeps every cell
     # an answer needs, and only the answers are taken out
     teacher = nbformat.read(path, as_version=4)
-    nb = student_edition.student_edition(teacher, f"notebooks/{path.name}")
+    nb = editions.student_edition(teacher, f"notebooks/{path.name}")
     answers = [cell for cell in teacher.cells if cell.cell_type == "code" and "BEGIN SOLUTION" in cell.source]
     for answer in answers:
         _cell(nb, answer.id).source = answer.source

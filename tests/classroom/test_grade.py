@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell
 from tests.helpers.support import cmdline, comm, pids, run_grader, running, scores
 from tourapp.chapters.paths import ROOT
 from tourapp.classroom import sandbox
-from tourapp.classroom.student_edition import student_edition
+from tourapp.classroom.editions import student_edition
 from tourapp.classroom.submissions import grade, student_names
 
 # Grading runs a class of submissions in real kernels, one of them until its time limit.

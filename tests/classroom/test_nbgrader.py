@@ -21,8 +21,7 @@ from tests.helpers import e2e
 from tests.helpers.support import kernel_manager, run_grader, scores
 from tourapp.chapters.paths import ROOT
 from tourapp.classroom import sandbox
-from tourapp.classroom.nbgrader_cells import HIDDEN_BEGIN, mark
-from tourapp.classroom.student_edition import student_edition
+from tourapp.classroom.editions import HIDDEN_BEGIN, mark, student_edition
 
 NBGRADER = ROOT / ".tools" / "nbgrader" / "bin"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -38,7 +37,7 @@ def _nbgrader(meta):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_is_marked_for_nbgrader(path):
     nb = nbformat.read(path, as_version=4)
-    assert not mark(nb), f"{path.name} is not marked: python -m tourapp.classroom.nbgrader_cells (make record does it)"
+    assert not mark(nb), f"{path.name} is not marked: python -m tourapp.classroom.editions mark (make record does it)"
     grade_cells = [cell for cell in nb.cells if _nbgrader(cell.metadata).get("grade")]
     for cell in grade_cells:
         # test that each grade cell is a locked check with its hidden assert of that same check

@@ -20,8 +20,8 @@ from tests.helpers.support import run_grader
 from tourapp import serve
 from tourapp.chapters import CHAPTERS
 from tourapp.chapters.paths import ROOT
+from tourapp.classroom.editions import student_edition
 from tourapp.classroom.handout import to_html
-from tourapp.classroom.student_edition import student_edition
 
 pytestmark = pytest.mark.browser
 

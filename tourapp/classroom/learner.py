@@ -66,7 +66,7 @@ def refresh(
 
 
 def _write(source: Path, into: str | os.PathLike[str]) -> Path:
-    from .student_edition import write_edition  # nbformat takes seconds to import: only when there is work
+    from .editions import write_edition  # nbformat takes seconds to import: only when there is work
 
     return write_edition(source, into, NOTE.replace("{chapter}", source.name[:2]))
 

@@ -47,7 +47,7 @@ def check(exercise_id: str, app: object = _MISSING) -> None:
 def assert_passed(exercise_id: str) -> None:
     """Raise AssertionError, with the check's own words, unless the last check of this exercise passed.
 
-    nbgrader's hidden test in every check cell (see :mod:`tourapp.classroom.nbgrader_cells`): the grade
+    nbgrader's hidden test in every check cell (see :mod:`tourapp.classroom.editions`): the grade
     cell fails exactly when the check above it in the same cell did not pass.
     """
     result = _last.get(exercise_id)
