@@ -90,6 +90,10 @@ CHAPTERS = [
     Chapter("15", "database-server", "A database server", "database", "database", "database_server",
             "PostgreSQL through psycopg 3 (`postgresql://`, the `postgres://` trap), many workers writing at once, "
             "a JSON 503 while the database is down, migrations with Flask-Migrate, seeding a migrated table"),
+    Chapter("17", "your-own-project", "Your own project", None, "project", "your_own_project",
+            "a project folder as flaskr lays it out: a package with `create_app()`, two blueprints with a "
+            "`url_prefix`, `.env` and the instance folder, its own `tests/conftest.py`; run with `flask --app`, "
+            "`pytest` and waitress in a terminal, and where to go next"),
 ]
 # fmt: on
 
