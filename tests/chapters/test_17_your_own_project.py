@@ -185,3 +185,33 @@ def test_replace_in_changes_a_file_once_and_names_a_missing_line(tmp_path):
     assert path.read_text() == "one\ntwo\n"
     with pytest.raises(ValueError, match="a.py has no line 'three' to replace"):
         project.replace_in(path, "three", "four")
+
+
+@pytest.mark.browser
+def test_the_projects_pages_pass_axe(tmp_path):
+    # test that the pages the learner's project serves (waitress, as in the notebook) are usable: lang, titles, labels
+    from tests.e2e.test_accessibility import AXE, violations
+    from tests.helpers import e2e
+    from tourapp.chapters import processes
+
+    if not AXE.is_file():
+        e2e.unavailable(f"axe-core is not installed ({AXE.relative_to(ROOT)}: make test installs it with npm)")
+    folder = project.write_all(tmp_path / "my-project", solutions=True)
+    env = {"FLASK_SECRET_KEY": "axe"}
+    server = processes.waitress("mysite:create_app", cwd=folder, env=env, ready_path="/api/health")
+    problems = {}
+    try:
+        with e2e.chromium() as browser:
+            page = browser.new_page()
+            for path in ("/pages/", "/pages/greet?name=Ada", "/about/"):
+                response = page.goto(server.url + path)
+                assert response.status == 200, path
+                if found := violations(page):
+                    problems[path] = found
+            page.goto(server.url + "/pages/")
+            page.get_by_label("Your name").fill("Grace")
+            page.get_by_role("button", name="Greet me").click()
+            assert page.title() == "Greeting · My site" and "Hello, Grace!" in page.content()  # waitress reads no .env
+    finally:
+        server.stop()
+    assert not problems, problems
