@@ -272,8 +272,8 @@ def folder(name="my-project"):
     """Return the folder the notebook builds the project in, made if missing.
 
     The learner's copy of the notebook builds ``my-project/`` next to itself. In the workbook's own
-    ``notebooks/`` folder (the tests, the recorder) it is a temporary folder, removed when the kernel
-    exits, so that the checkout stays as it was; ``FLASK_TOUR_PROJECT`` names another folder.
+    ``notebooks/`` folder (the tests, the recorder) it is a temporary folder, empty at each call and
+    removed when the kernel exits, so that the checkout stays as it was; ``FLASK_TOUR_PROJECT`` names another folder.
     """
     chosen = os.environ.get("FLASK_TOUR_PROJECT")
     if chosen:
@@ -283,6 +283,7 @@ def folder(name="my-project"):
         scratch = Path(tempfile.gettempdir()) / f"{_SCRATCH}{os.getpid()}"
         lifecycle.at_exit(lambda: shutil.rmtree(scratch, ignore_errors=True))
         path = scratch / name
+        shutil.rmtree(path, ignore_errors=True)  # each run of the notebook starts from an empty folder
     else:
         path = Path(name)
     path.mkdir(parents=True, exist_ok=True)
