@@ -325,14 +325,12 @@ def add(project, name):
     fence = "```"
     language = {".py": "python", ".html": "html", ".css": "css", ".toml": "toml"}.get(Path(name).suffix, "")
     listing = f"`{name}`\n\n{fence}{language}\n{FILES[name].rstrip()}\n{fence}"
-    try:
+    try:  # in a notebook, shown as a listing; anywhere else, printed
+        from IPython import get_ipython
         from IPython.display import Markdown, display
-
-        from ..notebook.display import _in_notebook
-    except ImportError:  # no IPython: a plain print
-        print(f"# {name}\n{FILES[name].rstrip()}")
-        return
-    if _in_notebook():
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
         display(Markdown(listing))
     else:
         print(f"# {name}\n{FILES[name].rstrip()}")
