@@ -13,7 +13,7 @@ from flask import Flask
 from ...notebook.display import _in_notebook
 from ...notebook.server import Server
 from .expect import Miss, NotDone, Probe, describe, where
-from .registry import BROKEN, for_chapter, get
+from .registry import BROKEN, Exercise, for_chapter, get
 from .results import MIMETYPE, Result
 
 __all__ = ["assert_passed", "check", "run"]
@@ -127,7 +127,7 @@ def _test_function(exercise, obj):
     return obj
 
 
-def _project_folder(exercise, obj):
+def _project_folder(exercise: Exercise, obj: object) -> Path:
     """Call the learner's function, which writes into the project; return the folder it returns."""
     name = exercise.name
     if obj is _MISSING:
