@@ -93,6 +93,10 @@ CHAPTERS = [
     Chapter("16", "accounts-and-a-blog", "Accounts and a blog", "blog", "blog", "blog",
             "users and posts (a foreign key, a `relationship`, a join), register and log in with `FlaskForm`, "
             "password hashes, `g.user`, `login_required`, only the author edits (403), CSRF on every form"),
+    Chapter("17", "your-own-project", "Your own project", None, "project", "your_own_project",
+            "a project folder as flaskr lays it out: a package with `create_app()`, two blueprints with a "
+            "`url_prefix`, `.env` and the instance folder, its own `tests/conftest.py`; run with `flask --app`, "
+            "`pytest` and waitress in a terminal, and where to go next"),
 ]
 # fmt: on
 

@@ -29,7 +29,7 @@ _START_TIMEOUT = 30.0  # seconds a server may take to answer its first request
 class ServerProcess:
     """A WSGI server in a subprocess: ``.url``, ``.pid``, ``.log()`` and ``.stop()``."""
 
-    def __init__(self, name, argv, port, env):
+    def __init__(self, name, argv, port, env, cwd=ROOT):
         self.name = name
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -41,7 +41,7 @@ class ServerProcess:
         # start_new_session: the server and all its workers form one process group, stopped together
         self._process = subprocess.Popen(
             argv,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -103,20 +103,21 @@ class ServerProcess:
         return f"<{self.name} {state} on {self.url}>"
 
 
-def start(name, argv, *, port, env=None, ready_path="/"):
+def start(name, argv, *, port, env=None, ready_path="/", cwd=ROOT):
     """Start ``argv`` (a server that listens on ``port``) under ``name`` and wait until it answers HTTP.
 
     :param env: variables to set on top of this process's environment (``DATABASE_URL`` …).
     :param ready_path: the path to request until the server answers.
+    :param cwd: the folder it runs in; ``python -m`` imports the app from there (a project of one's own).
     """
     if name in _running:
         _running[name].stop()
-    server = ServerProcess(name, argv, port, env)
+    server = ServerProcess(name, argv, port, env, cwd)
     _running[name] = server
     return server.wait_until_ready(ready_path)
 
 
-def waitress(factory, *, threads=8, env=None, ready_path="/", options=()):
+def waitress(factory, *, threads=8, env=None, ready_path="/", options=(), cwd=ROOT):
     """Serve ``factory`` (``"package.module:create_app"``) with waitress, which runs on every platform.
 
     :param options: more of ``waitress-serve``'s options, e.g. ``["--trusted-proxy=127.0.0.1"]``.
@@ -124,12 +125,12 @@ def waitress(factory, *, threads=8, env=None, ready_path="/", options=()):
 
     def on(port):
         argv = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}", *options]
-        return start("waitress", [*argv, "--call", factory], port=port, env=env, ready_path=ready_path)
+        return start("waitress", [*argv, "--call", factory], port=port, env=env, ready_path=ready_path, cwd=cwd)
 
     return lifecycle.on_free_port(on)
 
 
-def gunicorn(factory, *, workers=2, env=None, ready_path="/"):
+def gunicorn(factory, *, workers=2, env=None, ready_path="/", cwd=ROOT):
     """Serve ``factory`` (``"package.module:create_app"``) with gunicorn: ``workers`` processes (Linux, macOS)."""
 
     def on(port):
@@ -145,7 +146,7 @@ def gunicorn(factory, *, workers=2, env=None, ready_path="/"):
             "--no-control-socket",
             f"{factory}()",
         ]  # no control socket: it would live in ~/.gunicorn
-        return start("gunicorn", argv, port=port, env=env, ready_path=ready_path)
+        return start("gunicorn", argv, port=port, env=env, ready_path=ready_path, cwd=cwd)
 
     return lifecycle.on_free_port(on)
 

@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -73,6 +74,8 @@ def run(exercise_id: str, app: object = _MISSING) -> Result:
     try:
         if exercise.kind == "test":  # the learner wrote a test: the check runs it, no server needed
             exercise.check(_test_function(exercise, app))
+        elif exercise.kind == "project":  # the learner's function writes files: the check runs the folder
+            exercise.check(_project_folder(exercise, app))
         else:
             flask_app = _build(exercise, app)
             with _served(flask_app) as probe:
@@ -124,6 +127,30 @@ def _test_function(exercise: Exercise, obj: object) -> Callable[..., object]:
     if not callable(obj):
         raise Miss(f"`{exercise.name}` is {_kind(obj)}, expected a test function.")
     return obj
+
+
+def _project_folder(exercise: Exercise, obj: object) -> Path:
+    """Call the learner's function, which writes into the project; return the folder it returns."""
+    name = exercise.name
+    if obj is _MISSING:
+        raise NotDone(f"`{name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+    if not callable(obj):
+        raise Miss(
+            f"`{name}` is {_kind(obj)}, expected a function that writes into the project and returns its folder."
+        )
+    try:
+        folder = obj()
+    except NotImplementedError as exc:
+        raise NotDone(
+            f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code."
+        ) from None
+    except Exception as exc:
+        raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
+    if not isinstance(folder, (str, Path)):
+        raise Miss(
+            f"{name}() returned {_kind(folder)}, expected the project's folder: does it end with `return PROJECT`?"
+        )
+    return Path(folder)
 
 
 @contextmanager

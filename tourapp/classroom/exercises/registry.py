@@ -40,7 +40,9 @@ class Exercise:
     goal: str  # one sentence a passing check prints, e.g. "GET /shout answers 'HELLO THERE!'"
     check: Callable[..., None]  # check(probe): raises expect.Miss or expect.NotDone unless the app is right
     # "app": the learner builds an app and the check serves it; "test": the learner writes a
-    # test function and the check runs it against a right app and broken ones (chapter 13).
+    # test function and the check runs it against a right app and broken ones (chapter 13);
+    # "project": the learner's function writes files into a project folder and returns the folder,
+    # which the check runs in subprocesses (chapter 17).
     kind: str = "app"
 
     @property
