@@ -89,11 +89,28 @@ def run(exercise_id: str, app: object = _MISSING) -> Result:
     return Result(exercise.id, exercise.title, "passed", exercise.goal)
 
 
+def _defined(name: str, obj: object) -> None:
+    """Raise NotDone when the learner's cell never defined ``name``."""
+    if obj is _MISSING:
+        raise NotDone(f"`{name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+
+
+def _call(name: str, function: Callable[[], object]) -> object:
+    """Call the learner's function; a placeholder still in place is NotDone, any other error a Miss."""
+    try:
+        return function()
+    except NotImplementedError as exc:
+        raise NotDone(
+            f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code."
+        ) from None
+    except Exception as exc:
+        raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
+
+
 def _build(exercise: Exercise, obj: object) -> Flask:
     """Return the Flask app to check: ``obj`` itself, or what the learner's function builds."""
     name = exercise.name
-    if obj is _MISSING:
-        raise NotDone(f"`{name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+    _defined(name, obj)
     if isinstance(obj, Flask):
         return obj
     if not callable(obj):
@@ -105,14 +122,7 @@ def _build(exercise: Exercise, obj: object) -> Flask:
         raise Miss(f"{name}() should take no arguments: it builds the app all by itself.") from None
     except ValueError:  # a callable without a signature (a builtin): call it and see
         pass
-    try:
-        app = obj()
-    except NotImplementedError as exc:
-        raise NotDone(
-            f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code."
-        ) from None
-    except Exception as exc:
-        raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
+    app = _call(name, obj)
     if not isinstance(app, Flask):
         raise Miss(f"{name}() returned {_kind(app)}, expected a Flask app: does it end with `return app`?")
     return app
@@ -120,10 +130,7 @@ def _build(exercise: Exercise, obj: object) -> Flask:
 
 def _test_function(exercise: Exercise, obj: object) -> Callable[..., object]:
     """Return the learner's test function, or raise NotDone or Miss when there is none to run."""
-    if obj is _MISSING:
-        raise NotDone(
-            f"`{exercise.name}` is not defined: write it in the exercise cell above, run that cell, then this one."
-        )
+    _defined(exercise.name, obj)
     if not callable(obj):
         raise Miss(f"`{exercise.name}` is {_kind(obj)}, expected a test function.")
     return obj
@@ -132,20 +139,12 @@ def _test_function(exercise: Exercise, obj: object) -> Callable[..., object]:
 def _project_folder(exercise: Exercise, obj: object) -> Path:
     """Call the learner's function, which writes into the project; return the folder it returns."""
     name = exercise.name
-    if obj is _MISSING:
-        raise NotDone(f"`{name}` is not defined: write it in the exercise cell above, run that cell, then this one.")
+    _defined(name, obj)
     if not callable(obj):
         raise Miss(
             f"`{name}` is {_kind(obj)}, expected a function that writes into the project and returns its folder."
         )
-    try:
-        folder = obj()
-    except NotImplementedError as exc:
-        raise NotDone(
-            f"{name}() still raises NotImplementedError{where(exc, name)}: replace that line with your code."
-        ) from None
-    except Exception as exc:
-        raise Miss(f"{name}() raised {describe(exc)}{where(exc, name)}.") from None
+    folder = _call(name, obj)
     if not isinstance(folder, (str, Path)):
         raise Miss(
             f"{name}() returned {_kind(folder)}, expected the project's folder: does it end with `return PROJECT`?"
