@@ -90,7 +90,7 @@ class Probe:
         if explain_errors and response.status_code == 500 and self._error is not None:
             raise _explain(self._error, f"{method} {path}")
         # The app's own paths, for a hint when the path asked for has no route (a typo in a rule).
-        response.rules = sorted(  # type: ignore[attr-defined]  # an attribute of our own, for the hint
+        response.rules = sorted(  # type: ignore[attr-defined, unused-ignore]  # an attribute of our own, for the hint
             {rule.rule for rule in self.app.url_map.iter_rules() if rule.endpoint != "static"}
         )
         return response

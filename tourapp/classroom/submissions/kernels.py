@@ -117,9 +117,10 @@ class _Client(NotebookClient):
         self.output_used = 0
 
     def output(
-        self, outs: list[nbformat.NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
+        self, outs: list[nbformat.NotebookNode], msg: dict[str, Any], display_id: Any, cell_index: int
     ) -> nbformat.NotebookNode | None:
         """Keep an output while the notebook's budget lasts; check results always."""
+        # display_id is a str or None; nbclient before 0.10 annotates it str, so Any suits both.
         content = msg["content"]
         data = content.get("data") or {}
         # Counted without serialising: an output may be a hundred megabytes.
