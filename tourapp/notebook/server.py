@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import selectors
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -288,3 +289,8 @@ def stop_all():
 
 
 lifecycle.at_exit(stop_all)
+
+if sys.platform == "emscripten":  # JupyterLite: no sockets or threads here; see lite.py
+    from .lite import activate
+
+    activate()
