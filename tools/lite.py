@@ -159,9 +159,8 @@ def metadata(wheel):
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         text = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
-        tops = sorted(
-            {n.split("/")[0].removesuffix(".py") for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
-        )
+        tops = {n.split("/")[0].removesuffix(".py") for n in names}
+        tops = sorted(t for t in tops if not t.endswith((".dist-info", ".data")))
     return text, [t for t in tops if t.isidentifier()]
 
 
