@@ -211,15 +211,56 @@ def lock_file(runtime_lock, wheels, into):
     (into / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
 
 
+NOTE = (
+    "**In the browser (JupyterLite).** This copy runs in Python inside your browser (Pyodide: Python 3.14, "
+    "and its own IPython; Flask, Werkzeug and requests are the workbook's versions). `serve()` answers this "
+    "notebook's requests inside that Python: there is no link to open in a tab, and a view that never returns "
+    "blocks the notebook. Cells that need a separate process (`flask run`, `!flask …`, a database server) "
+    "say that they are skipped; run them with `make lab` on a computer."
+)
+SKIPPED = (
+    'print("Skipped in JupyterLite: this cell starts a separate process ({what}), which Python in a browser cannot do. '
+    'It runs with make lab on a computer.")'
+)
+SHELL = re.compile(r"^(\s*)!(.*)$", re.M)
+
+
+def _skip_line(match):
+    """Replace a ``!command`` line by a print that says it is skipped, at the same indentation."""
+    what = match[2].replace('"{sys.executable}" -m ', "").replace('"', "'")
+    return match[1] + SKIPPED.format(what=what)
+
+
+def lite_copy(path, into):
+    """Copy a notebook for the browser: a note on what differs, and process-starting cells skipped."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.get("id") == "colab":  # Colab's cell does nothing elsewhere
+            continue
+        if "flask_run_banner(" in cell.source:
+            cell.source = SKIPPED.format(what="flask run")
+        elif SHELL.search(cell.source):
+            cell.source = SHELL.sub(_skip_line, cell.source)
+        cell.outputs, cell.execution_count = [], None
+    note = nbformat.v4.new_markdown_cell(NOTE)
+    note["id"] = "jupyterlite-note"
+    nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, note)
+    nbformat.write(nb, into / path.name)
+
+
 def notebooks(edition, into):
-    """Write the chosen edition's notebooks into the site's contents folder."""
+    """Write the chosen edition's notebooks, adapted to the browser, into the site's contents folder."""
     shutil.rmtree(into, ignore_errors=True)
-    if edition == "teacher":
-        into.mkdir(parents=True)
-        for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-            shutil.copy(nb, into)
-    else:
-        run(ROOT / ".venv" / "bin" / "python", "-m", "tourapp.student_edition", "--out", into, "--allow-dirty")
+    source = ROOT / "notebooks"
+    if edition == "student":
+        source = into.parent / "student"
+        shutil.rmtree(source, ignore_errors=True)
+        run(ROOT / ".venv" / "bin" / "python", "-m", "tourapp.student_edition", "--out", source, "--allow-dirty")
+    into.mkdir(parents=True)
+    for path in sorted(source.glob("[0-9][0-9]-*.ipynb")):
+        lite_copy(path, into)
 
 
 def main(argv=None):
@@ -269,6 +310,9 @@ def main(argv=None):
         },
     }
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+    # Every cell rendered, not just those in view: a long chapter's checks stay in the page.
+    overrides = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+    (lite_dir / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
     contents = work / "notebooks"
     notebooks(args.edition, contents)
     shutil.rmtree(out, ignore_errors=True)
@@ -281,7 +325,7 @@ def main(argv=None):
     config = json.loads(built.read_text())
     config["jupyter-config-data"]["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"].update(settings)
     built.write_text(json.dumps(config, indent=2) + "\n")
-    print(f"JupyterLite site in {out}: serve it, e.g. python -m http.server -d {out.relative_to(Path.cwd())}")
+    print(f"JupyterLite site in {out}: serve it, e.g. python -m http.server -d {out}")
 
 
 if __name__ == "__main__":
