@@ -75,7 +75,7 @@ lite: $(LITE_TOOLS)
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE)
+test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE) $(LITE_TOOLS)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/ruff check . || exit $$?; \
 	$(BIN)/pytest --nbval $(TEST_SELECTION) || exit $$?; \
@@ -188,4 +188,4 @@ test-pythons:
 
 # Never $(MINE): that is the learner's work.
 clean:
-	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules tools/axe/node_modules build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-* .tools/repo2docker .tools/lite tools/hub/node_modules tools/axe/node_modules build *.egg-info .pytest_cache
