@@ -48,8 +48,6 @@ PINNED = [
 ]  # fmt: skip
 # What the kernel loads at start, so that `import tourapp` works in the first cell.
 PRELOAD = ["micropip", "comm", "jedi", "ipython", "flask-tour"]
-# The folders the chapters read beside the package (tourapp.paths.ROOT is site-packages there).
-BESIDE = ["templates", "static", "data"]
 ENV = {
     "python_version": "3.14",
     "python_full_version": "3.14.2",
@@ -138,20 +136,12 @@ def write_wheel(path, files, dist_info):
 
 
 def workbook_wheel(into, scratch):
-    """Build the workbook's wheel, with templates/, static/ and data/ beside the package."""
+    """Build the workbook's wheel (its templates, static files and data are inside the package)."""
     shutil.rmtree(scratch, ignore_errors=True)
     run(ROOT / ".venv" / "bin" / "uv", "build", "--wheel", "--quiet", "--out-dir", scratch, ROOT)
     built = next(scratch.glob("flask_tour-*.whl"))
-    with zipfile.ZipFile(built) as source:
-        files = {n: source.read(n) for n in source.namelist() if not n.endswith("/RECORD")}
-    # tourapp.paths finds these folders beside the package; until they move into it, ship them there.
-    for folder in BESIDE:
-        for path in sorted((ROOT / folder).rglob("*")):
-            name = path.relative_to(ROOT).as_posix()
-            if path.is_file() and f"{folder}/" not in files and name not in files:
-                files[name] = path.read_bytes()
-    dist_info = next(n.split("/")[0] for n in files if n.endswith(".dist-info/METADATA"))
-    return write_wheel(into / built.name, files, dist_info)
+    shutil.copy(built, into / built.name)
+    return into / built.name
 
 
 def metadata(wheel):
@@ -257,7 +247,8 @@ def notebooks(edition, into):
     if edition == "student":
         source = into.parent / "student"
         shutil.rmtree(source, ignore_errors=True)
-        run(ROOT / ".venv" / "bin" / "python", "-m", "tourapp.student_edition", "--out", source, "--allow-dirty")
+        edition = "tourapp.classroom.student_edition"
+        run(ROOT / ".venv" / "bin" / "python", "-m", edition, "--out", source, "--allow-dirty")
     into.mkdir(parents=True)
     for path in sorted(source.glob("[0-9][0-9]-*.ipynb")):
         lite_copy(path, into)

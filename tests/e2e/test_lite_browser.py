@@ -5,15 +5,16 @@ import http.server
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
-from e2e import chromium, screenshot, unavailable
 
+from tests.helpers.e2e import chromium, screenshot, unavailable
 from tourapp.chapters import CHAPTERS
-from tourapp.exercises import for_chapter
-from tourapp.paths import ROOT
+from tourapp.classroom.exercises import for_chapter
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_LITE = ROOT / ".tools" / "lite" / "bin" / "jupyter-lite"
 CHECKED = [c for c in CHAPTERS if "01" <= c.number <= "07"]
 _PROMPTS = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())"
