@@ -1,9 +1,10 @@
 """Serve apps inside the kernel where there are no sockets: JupyterLite's Pyodide kernel.
 
 In a browser, Python has no sockets and no threads: :func:`tourapp.serve` cannot listen, and
-``requests`` cannot reach a server in the same kernel. Here :func:`activate` makes ``serve()``
-(and the checks) hand back a :class:`LiteServer` instead: same ``url``, ``port``, ``stop()`` and
-``with`` block as a :class:`~tourapp.server.Server`, and every ``requests`` call to its URL is
+``requests`` cannot reach a server in the same kernel. There ``tourapp.notebook`` calls
+:func:`activate`, which makes ``serve()`` (and the checks) hand back a :class:`LiteServer`
+instead: same ``url``, ``port``, ``stop()`` and ``with`` block as a
+:class:`~tourapp.notebook.server.Server`, and every ``requests`` call to its URL is
 answered by calling the app's WSGI callable in this process, as ``app.test_client()`` does. The
 answer is written out the way Werkzeug's development server writes it (its ``Server`` and
 ``Date`` lines, ``Transfer-Encoding: chunked`` when there is no length, ``Connection: close``)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import selectors
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -289,8 +288,3 @@ def stop_all():
 
 
 lifecycle.at_exit(stop_all)
-
-if sys.platform == "emscripten":  # JupyterLite: no sockets or threads here; see lite.py
-    from .lite import activate
-
-    activate()
