@@ -17,7 +17,7 @@ HUB_STAMP := $(VENV)/.hub-stamp
 NBGRADER := .tools/nbgrader/bin/nbgrader
 AXE := tools/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: lab setup refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
+.PHONY: lite lab setup refresh lab-teacher test test-all test-pythons test-lowest lock upgrade record student bench hub-tools nbgrader-tools clean
 
 # JupyterLab refuses root unless told; containers and CI machines often run as root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -55,13 +55,27 @@ lab-teacher: $(STAMP)
 	$(BIN)/python -m tourapp.classroom.editions student --out build/student --allow-dirty
 	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/lab-teacher$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(LAB) $(LAB_ROOT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
+# The zero-install edition: a JupyterLite site in build/lite (the student edition, the Pyodide
+# runtime from the npm package pyodide, and every wheel its kernel imports), which needs no network
+# once built: serve the folder (python -m http.server -d build/lite) and open it. tools/lite.py says
+# how; .tools/lite holds jupyterlite, kept out of .venv. LITE_EDITION=teacher builds the solutions.
+LITE_TOOLS := .tools/lite/.installed-stamp
+LITE_EDITION ?= student
+$(LITE_TOOLS): $(STAMP)
+	$(UV) venv --quiet --allow-existing --python $(BIN)/python .tools/lite
+	$(UV) pip install --quiet --python .tools/lite/bin/python pip jupyterlite-core==0.8.6 \
+		jupyterlite-pyodide-kernel==0.8.6 "jupyter-server==$$(sed -n 's/^jupyter-server==//p' $(LOCK))"
+	touch $@
+lite: $(LITE_TOOLS)
+	$(BIN)/python tools/lite.py --edition $(LITE_EDITION) --out build/lite$(if $(filter teacher,$(LITE_EDITION)),-teacher)
+
 # Lint first (Flask's ruff rules, pyproject's [tool.ruff]), type-check (its [tool.mypy]), then the
 # tests. Tests must leave the checkout as they found it (data/ above all): compare git status around them.
 # Locally the stress and re-run tests (marked slow) are left out to keep this near a minute;
 # CI (CI=true) and `make test-all` run them too.
 TEST_SELECTION := $(if $(CI),,-m "not slow")
 
-test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE)
+test: $(STAMP) $(REPO2DOCKER) $(HUB_STAMP) $(NBGRADER) $(AXE) $(LITE_TOOLS)
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(BIN)/ruff check . || exit $$?; \
 	$(BIN)/mypy || exit $$?; \
@@ -175,4 +189,4 @@ test-pythons:
 
 # Never $(MINE): that is the learner's work.
 clean:
-	rm -rf $(VENV) .venv-* .tools/repo2docker tools/hub/node_modules tools/axe/node_modules build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-* .tools/repo2docker .tools/lite tools/hub/node_modules tools/axe/node_modules build *.egg-info .pytest_cache

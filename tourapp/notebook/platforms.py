@@ -17,6 +17,7 @@ from collections.abc import Container, Mapping
 __all__ = ["detect", "link_for", "show_link"]
 
 COLAB, BINDER, JUPYTERHUB, CODESPACES, VSCODE, LOCAL = "colab", "binder", "jupyterhub", "codespaces", "vscode", "local"
+JUPYTERLITE = "jupyterlite"  # Python in the browser (Pyodide): no sockets, no subprocesses
 
 
 def detect(environ: Mapping[str, str], modules: Container[str]) -> str:
@@ -29,8 +30,11 @@ def detect(environ: Mapping[str, str], modules: Container[str]) -> str:
     A GitHub Codespace sets ``CODESPACES=true`` in every process of the codespace, and VS Code
     passes ``VSCODE_PID`` (``VSCODE_CWD`` where it runs in a container or WSL) to the kernels it
     starts. A hub's page comes first: a JupyterHub's server started from a VS Code terminal is
-    still reached through the hub.
+    still reached through the hub. JupyterLite's kernel (Pyodide, which imports ``pyodide``) is
+    ``jupyterlite``.
     """
+    if "pyodide" in modules:
+        return JUPYTERLITE
     if "google.colab" in modules or environ.get("COLAB_RELEASE_TAG"):
         return COLAB
     if environ.get("BINDER_REPO_URL") or environ.get("BINDER_LAUNCH_HOST"):
