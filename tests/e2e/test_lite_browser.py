@@ -13,7 +13,7 @@ from tests.helpers.e2e import chromium, screenshot, unavailable
 from tourapp.chapters import CHAPTERS
 from tourapp.classroom.exercises import for_chapter
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.lite]
 ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_LITE = ROOT / ".tools" / "lite" / "bin" / "jupyter-lite"
 CHECKED = [c for c in CHAPTERS if "01" <= c.number <= "07"]
