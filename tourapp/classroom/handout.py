@@ -9,6 +9,7 @@ that, and axe-core in Chromium checks the pages (tests/e2e/test_accessibility.py
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,8 @@ _READABLE = """<style>
 def to_html(nb: nbformat.NotebookNode) -> str:
     """Return the notebook as one standalone HTML page, in the light theme, with readable contrast."""
     body, _ = HTMLExporter(template_name="lab", theme="light").from_notebook_node(nb)
+    # The notebooks are in English; nbconvert's lab template names no language before 7.7 or so.
+    body = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', body, count=1)
     return body.replace("</head>", f"{_READABLE}</head>", 1)
 
 
