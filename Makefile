@@ -9,6 +9,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV := $(BIN)/uv
+# What uv leaves out of the lock and of every environment (the file says why).
+EXCLUDES := tools/uv-excludes.txt
+export UV_EXCLUDE := $(CURDIR)/$(EXCLUDES)
 # Every version of every package, made by `make lock` from pyproject.toml; `make upgrade` moves it.
 LOCK ?= requirements.lock
 PYTHONS ?= 3.11 3.12 3.13
@@ -157,7 +160,7 @@ $(UV):
 # Bytecode is not compiled here (uv's default): that would add ~7 s of CPU to a newcomer's first
 # `make lab`, whose Python writes what Lab imports as it goes. The grader compiles the rest on its
 # first run (tourapp/classroom/bytecode.py), since its sandboxed kernels cannot write it.
-$(STAMP): pyproject.toml $(LOCK) | $(UV)
+$(STAMP): pyproject.toml $(LOCK) $(EXCLUDES) | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python -r $(LOCK) -e '.[test]'
 	touch $(STAMP)
 

@@ -73,6 +73,7 @@ def set_up(venv):
         subprocess.run(pip, check=True)
     print(f"Installing the workbook's packages into {venv} (the versions {LOCK.name} pins) …", flush=True)
     install = [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(LOCK), "-e", ".[test]"]
+    install += ["--excludes", str(ROOT / "tools" / "uv-excludes.txt")]  # as the Makefile's UV_EXCLUDE
     subprocess.run(install, cwd=ROOT, check=True)
     (venv / ".installed-stamp").touch()
     return python
