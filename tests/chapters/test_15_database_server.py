@@ -178,6 +178,7 @@ def migrated(postgres_url, folder):
     assert "Running upgrade  -> 0001, cities" in flask_db(postgres_url, folder, "upgrade")
 
 
+@pytest.mark.slow
 def test_seeding_a_migrated_table_leaves_the_schema_to_the_migrations(postgres_url, tmp_path):
     migrated(postgres_url, tmp_path / "migrations")
     schema, oid = columns(postgres_url), table_oid(postgres_url)
@@ -195,6 +196,7 @@ def test_seeding_a_migrated_table_leaves_the_schema_to_the_migrations(postgres_u
     assert "0001 (head)" in flask_db(postgres_url, tmp_path / "migrations", "current")
 
 
+@pytest.mark.slow
 def test_init_db_would_have_bypassed_the_migrations(postgres_url, tmp_path):
     # test the reason seed_db exists: init_db drops and builds the table itself, a new table behind Alembic's back
     migrated(postgres_url, tmp_path / "migrations")

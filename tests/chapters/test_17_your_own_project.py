@@ -55,6 +55,7 @@ def test_without_a_secret_key_the_app_says_where_to_put_it(folder):
     assert "set FLASK_SECRET_KEY in .env, or SECRET_KEY in instance/config.py" in done.stderr
 
 
+@pytest.mark.slow
 def test_the_notebooks_answers_pass_and_write_the_reference_files(folder, tmp_path, monkeypatch):
     monkeypatch.setenv("FLASK_TOUR_PROJECT", str(folder))
     for exercise, name in (("17.1", "write_api_tests"), ("17.2", "add_about_blueprint")):
@@ -187,6 +188,7 @@ def test_replace_in_changes_a_file_once_and_names_a_missing_line(tmp_path):
         project.replace_in(path, "three", "four")
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_projects_pages_pass_axe(tmp_path):
     # test that the pages the learner's project serves (waitress, as in the notebook) are usable: lang, titles, labels

@@ -23,7 +23,7 @@ from tourapp.chapters.paths import ROOT
 from tourapp.classroom.editions import student_edition
 from tourapp.classroom.handout import to_html
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = {"serious", "critical"}
@@ -127,7 +127,6 @@ def test_pages_after_logging_in_and_posting_pass_axe(page, tmp_path):
     assert not any(problems.values()), problems
 
 
-@pytest.mark.slow
 def test_feedback_pages_pass_axe(page, tmp_path):
     submission = tmp_path / "ana.ipynb"
     submission.write_bytes((ROOT / "notebooks" / "01-hello.ipynb").read_bytes())
@@ -142,7 +141,6 @@ def test_feedback_pages_pass_axe(page, tmp_path):
     assert not any(problems.values()), problems
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("chapter", [c for c in CHAPTERS], ids=[c.number for c in CHAPTERS])
 def test_the_student_edition_rendered_to_html_passes_axe(chapter, page, tmp_path):
     path = ROOT / chapter.notebook

@@ -13,7 +13,7 @@ from flask import Flask
 from tests.helpers import e2e
 from tourapp.notebook import display
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CITIES = ["Bratislava", "Budapest", "Prague", "Warsaw", "Los Angeles", "New York", "Edinburgh", "Berlin"]
 

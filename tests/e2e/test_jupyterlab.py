@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import e2e
 from tourapp.chapters.paths import ROOT
 
-pytestmark = pytest.mark.jupyterlab
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.slow]
 
 NOTEBOOKS = ROOT / "notebooks"
 # What a request in the notebook must print in the body of a 200 answer once Run All is done
@@ -25,9 +25,6 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 # Run whatever their saved outputs hold: 01 and 10 by the issue, and the chapters that render
 # pages inline, so that a notebook not written yet is reported (skipped, or failed in CI).
 ALWAYS = ["01-hello", "07-templates", "08-static-files", "09-error-pages", "10-sqlite"]
-# Locally (`make test`) two of them: the first chapter, and the one whose page shows images from
-# static/. CI and `make test-all` run them all (the others are marked slow).
-LOCAL = {"01-hello", "08-static-files"}
 
 
 def _saved_images(path):
@@ -61,9 +58,7 @@ def lab():
     assert e2e.wait_gone(kernels or []) == [], "kernels outlived JupyterLab"
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=() if name in LOCAL else pytest.mark.slow) for name in _notebooks()]
-)
+@pytest.mark.parametrize("name", _notebooks())
 def test_notebook_runs_in_jupyterlab(lab, name):
     # test that Run All from cleared outputs finishes without an error output, prints the live
     # app's answer, and that every image in the notebook's own output (inline pages included) loads

@@ -18,7 +18,7 @@ from tourapp.chapters.paths import ROOT
 from tourapp.classroom import learner
 from tourapp.classroom.exercises import CHECK_CELL, results_in
 
-pytestmark = pytest.mark.jupyterlab
+pytestmark = [pytest.mark.jupyterlab, pytest.mark.slow]
 
 # Lab's own defaults, as make lab and make lab-teacher leave them (no news, every cell in the DOM).
 SETTINGS = {

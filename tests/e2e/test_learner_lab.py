@@ -37,6 +37,7 @@ def _isolated_jupyter(tmp_path):
     return dict(env, IPYTHONDIR=str(tmp_path / "ipython"))
 
 
+@pytest.mark.slow
 def test_the_learners_path_needs_only_python_no_make_no_bash(tmp_path):
     # test what a learner on Windows does, here on Linux with a PATH that holds Python alone: the
     # system's Python (not the venv's) runs `python -m tourapp lab`, which finds the workbook's
@@ -152,6 +153,7 @@ def test_the_learners_lab_in_a_browser_asks_for_nothing_missing_and_shows_line_n
         assert folded and "For Google Colab only" in heading and "OWNER/REPO" not in heading, heading
 
 
+@pytest.mark.slow
 def test_python_m_tourapp_refresh_keeps_the_old_copy(tmp_path):
     # test the refresh a learner without make runs: a fresh chapter 01, theirs kept in old/
     command = [sys.executable, "-m", "tourapp", "refresh", "01", "--into", str(tmp_path), "--venv", str(VENV)]

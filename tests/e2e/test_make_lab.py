@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 
 from tourapp.chapters import lifecycle
@@ -18,6 +19,7 @@ from tourapp.chapters.paths import ROOT
 VENV = Path(sys.prefix)
 
 
+@pytest.mark.slow
 def test_make_lab_opens_chapter_00_of_the_learners_copy_with_a_terminal(tmp_path):
     # test the learner's command end to end: make lab writes their copy, serves it, opens 00,
     # loads Lab's extensions and the terminal's (not the hub proxy's nor the language servers')
@@ -81,6 +83,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_what_tools_lab_skips_is_what_lab_never_uses():
     # test tools/lab.py's two claims against the installed packages: only the IRI formats go,
     # and no Jupyter schema uses them; JupyterLab's own yarn question (node runs it when it is on

@@ -194,6 +194,7 @@ def test_on_free_port_gives_up_after_its_attempts():
     assert raised.value.errno == lifecycle.errno.EADDRINUSE
 
 
+@pytest.mark.slow
 def test_waitress_and_flask_run_move_to_another_port_when_theirs_is_taken(monkeypatch):
     # test the package's own starters: each finds the held port taken, says so, and tries again
     with _taken_first(monkeypatch) as holder:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from tourapp.chapters.paths import ROOT
 
 CONFIG = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())
@@ -38,6 +40,7 @@ def test_lab_port_is_forwarded_and_the_apps_ports_quietly():
     assert CONFIG["otherPortsAttributes"]["onAutoForward"] == "silent"
 
 
+@pytest.mark.slow
 def test_make_setup_writes_the_learners_copy_without_starting_lab(tmp_path):
     mine = tmp_path / "my notebooks"
     subprocess.run(
