@@ -1,5 +1,7 @@
-"""Chapter 11: the cities as a JSON API: pages, POST and DELETE that refuse bad input, a chart, concurrency."""
+"""Chapter 11: the cities as a JSON API: pages, POST and DELETE that refuse bad input and need a token, a chart,
+concurrency."""
 
+import base64
 import random
 import threading
 import xml.etree.ElementTree as ET
@@ -14,16 +16,27 @@ from tourapp.chapters import api, cities
 from tourapp.chapters.db import City, db
 
 SVG = "{http://www.w3.org/2000/svg}"
+TOKEN = "test-api-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
 def app(db_path):
-    """Create the cities API on a fresh database of its own."""
-    return api.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    """Create the cities API on a fresh database of its own, with an API token."""
+    return api.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "API_TOKEN": TOKEN})
 
 
 @pytest.fixture
 def client(app):
+    """A test client that sends the API token with every request, as a program allowed to write does."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = AUTH["Authorization"]
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client that sends no token."""
     return app.test_client()
 
 
@@ -194,6 +207,104 @@ def test_other_errors_are_json_too(client, db_path, method, path, kwargs, status
     assert rows(db_path) == TUTORIAL
 
 
+WRITES = [("POST", "/cities", {"json": {"name": "Oslo", "population": 709000}}), ("DELETE", "/cities/3", {})]
+
+
+def expect_401(response, says, error=None):
+    """Assert a 401 in the chapter's JSON error format, with a WWW-Authenticate header naming Bearer."""
+    assert response.status_code == 401
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"code", "description", "name"} and (body["code"], body["name"]) == (401, "Unauthorized")
+    assert says in body["description"]
+    assert response.headers.getlist("WWW-Authenticate") == ["Bearer" + (f" error={error}" if error else "")]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), WRITES)
+@pytest.mark.parametrize(
+    ("authorization", "says", "error"),
+    [
+        # test that a write without the token, or with anything but exactly the token, is a 401 that writes nothing
+        (None, "send the header Authorization: Bearer <token>", None),
+        ("", "send the header Authorization: Bearer <token>", None),
+        ("Bearer", "send the header Authorization: Bearer <token>", None),
+        ("Bearer ", "send the header Authorization: Bearer <token>", None),
+        (TOKEN, "send the header Authorization: Bearer <token>", None),  # no scheme
+        (f"Token {TOKEN}", "send the header Authorization: Bearer <token>", None),
+        ("Basic " + base64.b64encode(f"admin:{TOKEN}".encode()).decode(), "send the header", None),
+        ("Bearer wrong-token", "the API token is wrong", "invalid_token"),
+        (f"Bearer {TOKEN.upper()}", "the API token is wrong", "invalid_token"),  # test that case matters
+        (f"Bearer  {TOKEN}", "the API token is wrong", "invalid_token"),  # test that spaces are not stripped
+        (f"Bearer {TOKEN} ", "the API token is wrong", "invalid_token"),
+        (f"Bearer {TOKEN[:-1]}", "the API token is wrong", "invalid_token"),  # test that a prefix is not enough
+        (f"Bearer {TOKEN}x", "the API token is wrong", "invalid_token"),
+        ("Bearer Košice", "the API token is wrong", "invalid_token"),  # test that non-ASCII is a 401, not a 500
+    ],
+)
+def test_writes_need_the_token(anonymous, db_path, method, path, kwargs, authorization, says, error):
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = anonymous.open(path, method=method, headers=headers, **kwargs)
+    expect_401(response, says, error)
+    assert rows(db_path) == TUTORIAL
+
+
+def test_writes_with_the_token_work(anonymous, db_path):
+    # test that the same anonymous client writes once it sends the token; the scheme's case does not matter
+    created = anonymous.post("/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH)
+    assert created.status_code == 201
+    assert anonymous.delete("/cities/9", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 204
+    assert anonymous.delete("/cities/3", headers={"Authorization": f"BEARER {TOKEN}"}).status_code == 204
+    assert rows(db_path) == [c for c in TUTORIAL if c["id"] != 3]
+
+
+def test_the_token_is_checked_before_the_body_or_the_city(anonymous, db_path):
+    # test that without the token nothing about the request is looked at: bad JSON and a missing city are 401s too
+    expect_401(anonymous.post("/cities", data="{bad", content_type="application/json"), "Authorization: Bearer")
+    expect_401(anonymous.delete("/cities/42"), "Authorization: Bearer")
+
+
+def test_reads_need_no_token(anonymous):
+    # test that GET and HEAD stay open to everyone
+    for path in ("/cities", "/cities/3", "/cities?page=1&per_page=3", "/cities/chart.svg"):
+        assert anonymous.get(path).status_code == 200, path
+        assert anonymous.head(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("config", [{}, {"API_TOKEN": None}, {"API_TOKEN": ""}])
+def test_without_a_token_set_the_api_takes_no_writes(monkeypatch, db_path, config):
+    # test that an API given no token is read-only, never open, and says how to give it one
+    monkeypatch.delenv("FLASK_API_TOKEN", raising=False)
+    app = api.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", **config})
+    client = app.test_client()
+    for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}, AUTH):
+        for method, path, kwargs in WRITES:
+            response = client.open(path, method=method, headers=headers, **kwargs)
+            expect_401(
+                response, "the server has no API token set, so it takes no writes: start it with FLASK_API_TOKEN="
+            )
+    assert client.get("/cities").get_json() == {"cities": TUTORIAL}
+    assert rows(db_path) == TUTORIAL
+
+
+def test_the_token_comes_from_flask_api_token(monkeypatch, db_path):
+    # test that FLASK_API_TOKEN sets the token, and that a token of digits stays text (not JSON's number)
+    monkeypatch.setenv("FLASK_API_TOKEN", "0123456789")
+    app = api.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    assert app.config["API_TOKEN"] == "0123456789"
+    client = app.test_client()
+    expect_401(client.delete("/cities/3", headers=AUTH), "the API token is wrong", "invalid_token")
+    assert client.delete("/cities/3", headers={"Authorization": "Bearer 0123456789"}).status_code == 204
+
+
+def test_live_writes_need_the_token(live, app):
+    # test over a real socket: the header arrives as sent, and the 401 tells the client how to authenticate
+    url = live(app)
+    response = requests.post(f"{url}/cities", json={"name": "Oslo", "population": 709000}, timeout=60)
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
+    response = requests.post(f"{url}/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH, timeout=60)
+    assert response.status_code == 201
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -285,6 +396,7 @@ def test_concurrent_reads_and_writes_lose_nothing(live, app, db_path):
         rng = random.Random(worker)
         mine = []
         with requests.Session() as http:
+            http.headers.update(AUTH)
             start.wait()
             for i in range(per_thread):
                 op = rng.choice(("list", "list", "one", "page", "create", "create", "create", "delete"))
@@ -332,7 +444,7 @@ def test_racing_deletes_of_one_city_succeed_once(live, app, db_path):
 
     def delete():
         start.wait()
-        statuses.append(requests.delete(f"{url}/cities/5", timeout=60).status_code)
+        statuses.append(requests.delete(f"{url}/cities/5", headers=AUTH, timeout=60).status_code)
 
     pool = [threading.Thread(target=delete) for _ in range(8)]
     for thread in pool:
@@ -352,8 +464,13 @@ def solution(name):
     return lambda fresh_database: from_notebook("notebooks/11-json-api.ipynb", name, fresh_database=fresh_database)
 
 
-def grown(method, rule, view):
-    """Return a builder of a factory: the API on a fresh database, with ``view`` answering ``method rule``."""
+def grown(method, rule, view, protect=None):
+    """Return a builder of a factory: the API on a fresh database, with ``view`` answering ``method rule``.
+
+    ``protect``: wrap the view in ``api.token_required``; by default a write (not GET) is wrapped, as the notebook's is.
+    """
+    if protect if protect is not None else method != "GET":
+        view = api.token_required(view)
 
     def build(fresh_database):
         config = {"SQLALCHEMY_DATABASE_URI": fresh_database()}
@@ -440,7 +557,14 @@ def largest_bare_list():
     [
         # test that the notebook's solution passes, and so does the same answer written here
         ("11.1", solution("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
-        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "400 for a bad number"),
+        ("11.1", grown("PATCH", "/cities/<int:city_id>", population_right), "passed", "401 without the token"),
+        (
+            "11.1",
+            grown("PATCH", "/cities/<int:city_id>", population_right, protect=False),
+            "failed",
+            "PATCH /cities/3 answered 200 OK, expected 401 UNAUTHORIZED. Hint: without the API token: a change is a "
+            "write, so it needs the token as POST and DELETE do; put @api.token_required under @app.patch(…)",
+        ),
         # test that typical wrong answers fail with a hint that names the mistake
         (
             "11.1",

@@ -17,14 +17,17 @@ from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.serving:create_app"
 KEY = "a-test-key-of-this-module"
+TOKEN = "a-test-token-of-this-module"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch):
-    """Set the one required setting, and clear the FLASK_… ones a test might inherit."""
+    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
     for name in [n for n in os.environ if n.startswith("FLASK_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
+    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
 
 
 @pytest.fixture
@@ -45,8 +48,8 @@ def sqlite_app(sqlite_url):
 
 
 def server_env(sqlite_url, **more):
-    """Return the environment a server process gets: the test's database and key, and ``more``."""
-    return {"DATABASE_URL": sqlite_url, "FLASK_SECRET_KEY": KEY, **more}
+    """Return the environment a server process gets: the test's database, key and token, and ``more``."""
+    return {"DATABASE_URL": sqlite_url, "FLASK_SECRET_KEY": KEY, "FLASK_API_TOKEN": TOKEN, **more}
 
 
 def without_flask_settings(**more):
@@ -141,9 +144,26 @@ def test_settings_come_from_flask_variables(monkeypatch):
     assert app.config["SECRET_KEY_FALLBACKS"] == ["old-1", "old-2"]
     assert app.config["TRUSTED_HOSTS"] == ["cities.example.org"] and app.config["PROXIES"] == 1
     assert isinstance(app.wsgi_app, ProxyFix)
-    # test that a key made of digits stays text (from_prefixed_env reads values as JSON)
+    assert app.config["API_TOKEN"] == TOKEN
+    # test that a key or a token made of digits stays text (from_prefixed_env reads values as JSON)
     monkeypatch.setenv("FLASK_SECRET_KEY", "1234567890")
-    assert serving.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == "1234567890"
+    monkeypatch.setenv("FLASK_API_TOKEN", "0987654321")
+    app = serving.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.secret_key == "1234567890" and app.config["API_TOKEN"] == "0987654321"
+
+
+def test_writes_need_the_token_from_the_environment(sqlite_app, sqlite_url, monkeypatch):
+    client = sqlite_app.test_client()
+    city = {"name": "Oslo", "population": 709000}
+    response = client.post("/cities", json=city)
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
+    assert client.post("/cities", json=city, headers=AUTH).status_code == 201
+    # test that without FLASK_API_TOKEN the app still starts, and takes no writes
+    monkeypatch.delenv("FLASK_API_TOKEN")
+    client = serving.create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url}).test_client()
+    response = client.delete("/cities/9", headers=AUTH)
+    assert response.status_code == 401 and "no API token set" in response.get_json()["description"]
+    assert client.get("/cities/9").status_code == 200
 
 
 @pytest.mark.parametrize("value", ["-1", "yes", "1.5", "true"])
@@ -227,7 +247,11 @@ TRUST_THE_PROXY = ["--trusted-proxy=127.0.0.1", "--trusted-proxy-headers=x-forwa
     ("proxies", "headers", "seen"),
     [
         # test that an app reached directly (no PROXIES) believes no X-Forwarded-* header
-        (0, FORGED, {"remote_addr": "127.0.0.1", "scheme": "http", "host": "localhost", "url_root": "http://localhost/"}),
+        (
+            0,
+            FORGED,
+            {"remote_addr": "127.0.0.1", "scheme": "http", "host": "localhost", "url_root": "http://localhost/"},
+        ),
         # test that behind one proxy it believes the last value, the one the proxy added
         (
             1,
@@ -315,7 +339,9 @@ def test_trusted_hosts(monkeypatch, sqlite_url):
 
 def test_a_body_over_max_content_length_is_a_413(sqlite_app):
     client = sqlite_app.test_client()
-    response = client.post("/cities", json={"name": "x" * 20_000, "population": 1})
+    # test that without the token the body is not even read: 401, not 413
+    assert client.post("/cities", json={"name": "x" * 20_000, "population": 1}).status_code == 401
+    response = client.post("/cities", json={"name": "x" * 20_000, "population": 1}, headers=AUTH)
     assert response.status_code == 413
     assert response.get_json()["name"] == "Request Entity Too Large"
     assert len(client.get("/cities").get_json()["cities"]) == 8
@@ -342,10 +368,16 @@ def test_server_process_answers_and_stops_with_nothing_left(start, sqlite_url):
 
 def test_gunicorn_logs_in_its_own_format(sqlite_url):
     with processes.gunicorn(FACTORY, workers=1, env=server_env(sqlite_url), ready_path="/cities") as server:
+        # test that the workers take the token from FLASK_API_TOKEN, and refuse a write without it
         requests.post(f"{server.url}/cities", json={"name": "Oslo", "population": 709000}, timeout=10)
-        requests.post(f"{server.url}/cities", json={"name": "", "population": 1}, timeout=10)
+        requests.post(f"{server.url}/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH, timeout=10)
+        requests.post(f"{server.url}/cities", json={"name": "", "population": 1}, headers=AUTH, timeout=10)
     lines = [line for line in server.log().splitlines() if "POST /cities" in line]
-    assert [line.split("] ", 3)[-1] for line in lines] == ["POST /cities -> 201", "POST /cities -> 400"]
+    assert [line.split("] ", 3)[-1] for line in lines] == [
+        "POST /cities -> 401",
+        "POST /cities -> 201",
+        "POST /cities -> 400",
+    ]
     assert all(line.startswith("[") and "[INFO]" in line for line in lines)
 
 

@@ -20,14 +20,17 @@ from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.database:create_app"
 KEY = "a-test-key-of-this-module"
+TOKEN = "a-test-token-of-this-module"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch):
-    """Set the one required setting, and clear the FLASK_… ones a test might inherit."""
+    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
     for name in [n for n in os.environ if n.startswith("FLASK_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
+    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
 
 
 @pytest.fixture
@@ -66,9 +69,9 @@ def test_a_plain_postgresql_url_serves_the_tutorial_cities(live, postgres_url):
         assert init_db() == 8
     url = live(app)
     assert requests.get(f"{url}/cities", timeout=10).json() == {"cities": TUTORIAL}
-    created = requests.post(f"{url}/cities", json={"name": "Košice", "population": 229000}, timeout=10)
+    created = requests.post(f"{url}/cities", json={"name": "Košice", "population": 229000}, headers=AUTH, timeout=10)
     assert created.status_code == 201 and created.json()["id"] == 9
-    assert requests.delete(f"{url}/cities/3", timeout=10).status_code == 204
+    assert requests.delete(f"{url}/cities/3", headers=AUTH, timeout=10).status_code == 204
     assert pg_rows(postgres_url) == [c for c in TUTORIAL if c["id"] != 3] + [
         {"id": 9, "name": "Košice", "population": 229000}
     ]
@@ -90,7 +93,7 @@ def test_a_plain_postgresql_url_serves_the_tutorial_cities(live, postgres_url):
 )
 def test_sql_looking_names_are_stored_verbatim_on_postgresql(pg_app, postgres_url, name):
     client = pg_app.test_client()
-    created = client.post("/cities", json={"name": name, "population": 1})
+    created = client.post("/cities", json={"name": name, "population": 1}, headers=AUTH)
     assert created.status_code == 201
     assert pg_rows(postgres_url)[-1] == {"id": 9, "name": name, "population": 1}
     assert len(pg_rows(postgres_url)) == 9
@@ -104,7 +107,12 @@ def test_postgresql_stopped_while_the_app_runs(postgres_cluster, live):
     with app.app_context():
         init_db()
     url = live(app)
-    assert requests.post(f"{url}/cities", json={"name": "Oslo", "population": 709000}, timeout=10).status_code == 201
+    assert (
+        requests.post(
+            f"{url}/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH, timeout=10
+        ).status_code
+        == 201
+    )
     postgres_cluster.stop(remove=False)
     try:
         for method, path, body in [
@@ -112,7 +120,7 @@ def test_postgresql_stopped_while_the_app_runs(postgres_cluster, live):
             ("GET", "/cities/1", None),
             ("POST", "/cities", {"name": "Lost", "population": 1}),
         ]:
-            response = requests.request(method, f"{url}{path}", json=body, timeout=30)
+            response = requests.request(method, f"{url}{path}", json=body, headers=AUTH, timeout=30)
             assert response.status_code == 503
             assert response.json() == {
                 "code": 503,
@@ -124,18 +132,26 @@ def test_postgresql_stopped_while_the_app_runs(postgres_cluster, live):
         postgres_cluster.start()
     cities = requests.get(f"{url}/cities", timeout=10).json()["cities"]
     assert cities == TUTORIAL + [{"id": 9, "name": "Oslo", "population": 709000}]
-    assert requests.post(f"{url}/cities", json={"name": "Bergen", "population": 285000}, timeout=10).status_code == 201
+    assert (
+        requests.post(
+            f"{url}/cities", json={"name": "Bergen", "population": 285000}, headers=AUTH, timeout=10
+        ).status_code
+        == 201
+    )
     with app.app_context():
         db.engine.dispose()
 
 
 def test_init_db_on_postgresql_rebuilds_through_the_model(pg_app, postgres_url):
-    pg_app.test_client().post("/cities", json={"name": "Oslo", "population": 709000})
+    pg_app.test_client().post("/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH)
     with pg_app.app_context():
         assert init_db() == 8
     assert pg_rows(postgres_url) == TUTORIAL
     # test that the ids go on from 9 after a rebuild: the sequence starts over with the table
-    assert pg_app.test_client().post("/cities", json={"name": "Oslo", "population": 709000}).get_json()["id"] == 9
+    assert (
+        pg_app.test_client().post("/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH).get_json()["id"]
+        == 9
+    )
 
 
 # Migrations
@@ -223,7 +239,9 @@ def test_flask_db_builds_the_table_then_adds_and_removes_a_country_column(postgr
     assert [c[0] for c in columns(postgres_url)] == ["id", "name", "population", "country"]
     assert pg_rows(postgres_url) == TUTORIAL  # test that the rows survive the migration
     # test that the running app, whose model has no country, keeps working on the new table
-    assert app.test_client().post("/cities", json={"name": "Oslo", "population": 709000}).status_code == 201
+    assert (
+        app.test_client().post("/cities", json={"name": "Oslo", "population": 709000}, headers=AUTH).status_code == 201
+    )
     assert "Running downgrade 0002 -> 0001" in flask_db(postgres_url, folder, "downgrade", country=True)
     assert [c[0] for c in columns(postgres_url)] == ["id", "name", "population"]
     assert len(pg_rows(postgres_url)) == 9
@@ -246,12 +264,13 @@ def test_gunicorn_workers_lose_no_concurrent_writes(postgres_url, pg_app):
     # test that 3 worker processes x 8 client threads x 25 POSTs all land, each exactly once
     threads, per_thread = 8, 25
     created, failures = [], []
-    env = {"DATABASE_URL": postgres_url, "FLASK_SECRET_KEY": KEY}
+    env = {"DATABASE_URL": postgres_url, "FLASK_SECRET_KEY": KEY, "FLASK_API_TOKEN": TOKEN}
     with processes.gunicorn(FACTORY, workers=3, env=env, ready_path="/cities") as server:
         start = threading.Barrier(threads)
 
         def post(worker):
             with requests.Session() as http:
+                http.headers.update(AUTH)
                 start.wait()
                 for i in range(per_thread):
                     r = http.post(f"{server.url}/cities", json={"name": f"w{worker}-{i}", "population": i}, timeout=60)

@@ -48,6 +48,9 @@ CHAPTERS = {
 # Text that only files outside the served folders contain: seeing it means a traversal worked.
 OUTSIDE = ["[build-system]", "root:x:0:0", "INSERT INTO cities", "def create_app"]
 SCRIPT = "<script>alert(1)</script>"
+TOKEN = "hostile-api-token"  # the API's (chapter 11) writes need it
+AUTH = f"Authorization: Bearer {TOKEN}"
+JSON = "Content-Type: application/json"
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def servers(tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile") / "cities.db"
     apps = {name: module.app for name, module in CHAPTERS.items()}
     for name in ("cities", "api"):
-        apps[name] = CHAPTERS[name].create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})
+        apps[name] = CHAPTERS[name].create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}", "API_TOKEN": TOKEN})
     running = {name: serve(app) for name, app in apps.items()}
     yield running
     for server in running.values():
@@ -168,17 +171,17 @@ CASES = [
     ("api", "GET", "/cities?per_page=-1", (), b"", {400}, []),
     ("api", "GET", "/cities?per_page=100000000000000000000", (), b"", {400}, []),
     # malformed, oversized and wrongly typed JSON writes nothing
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b"{bad json", {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b"[1, 2]", {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'"Vienna"', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": 5, "population": "many"}', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": true}', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": -5}', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b"{bad json", {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b"[1, 2]", {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'"Vienna"', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'{"name": 5, "population": "many"}', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": true}', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": -5}', {400}, []),
     (
         "api",
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "' + b"a" * 300 + b'", "population": 5}',
         {400},
         [],
@@ -187,24 +190,49 @@ CASES = [
         "api",
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "X", "population": ' + b"9" * 400 + b"}",
         {400},
         [],
     ),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 1e400}', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": 1e400}', {400}, []),
     (
         "api",
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "' + b"a" * 100_000 + b'"}',
         {400, 413},
         [],
     ),
-    ("api", "POST", "/cities", ("Content-Type: text/plain",), b'{"name": "X", "population": 5}', {400, 415}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b'{"name": "X", "population": 5', {400}, []),
-    ("api", "POST", "/cities", ("Content-Type: application/json",), b"\xff\xfe{}", {400}, []),
+    ("api", "POST", "/cities", ("Content-Type: text/plain", AUTH), b'{"name": "X", "population": 5}', {400, 415}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": 5', {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), b"\xff\xfe{}", {400}, []),
+    # writes without exactly the token are refused (401) and write nothing; the token is never echoed
+    ("api", "POST", "/cities", (JSON,), b'{"name": "Oslo", "population": 709000}', {401}, []),
+    ("api", "DELETE", "/cities/1", (), b"", {401}, []),
+    ("api", "DELETE", "/cities/1", ("Authorization: Bearer hostile-guess",), b"", {401}, ["hostile-guess"]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Bearer {TOKEN.upper()}",), b"", {401}, [TOKEN.upper()]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Bearer  {TOKEN}",), b"", {401}, [TOKEN]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Bearer {TOKEN[:-1]}",), b"", {401}, [TOKEN[:-1]]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Bearer {TOKEN}x",), b"", {401}, [TOKEN]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: {TOKEN}",), b"", {401}, [TOKEN]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Basic {TOKEN}",), b"", {401}, [TOKEN]),
+    ("api", "DELETE", "/cities/1", (f"Authorization: Bearer {TOKEN}, Bearer {TOKEN}",), b"", {401}, [TOKEN]),
+    # two headers, a wrong one and the right one: never "any of them will do"
+    ("api", "DELETE", "/cities/1", ("Authorization: Bearer hostile-guess", AUTH), b"", {401}, [TOKEN]),
+    ("api", "DELETE", "/cities/1", ("Authorization: Bearer \xff\xfe\u00e9",), b"", {401}, []),  # not ASCII: no 500
+    ("api", "DELETE", "/cities/1", ("Authorization: Bearer " + "a" * 8000,), b"", {401, 431}, []),
+    ("api", "POST", "/cities", (JSON, "Authorization: Bearer"), b'{"name": "Oslo", "population": 709000}', {401}, []),
+    (
+        "api",
+        "POST",
+        "/cities?token=" + TOKEN,
+        (JSON,),
+        b'{"name": "Oslo", "population": 709000}',
+        {401},
+        [],
+    ),  # only the header counts
     # very long URLs and invalid UTF-8 percent-escapes
     ("query_params", "GET", "/greet?name=" + "a" * 70_000, (), b"", {200, 414, 431}, []),
     ("path_params", "GET", "/greet/" + "a" * 10_000 + "/", (), b"", {200}, []),
@@ -434,7 +462,7 @@ PRODUCTION_CASES = [
     (
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "x\'); DROP TABLE cities;--", "population": 1}',
         {201},
         1,
@@ -442,7 +470,7 @@ PRODUCTION_CASES = [
     (
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "$$; TRUNCATE cities; $$", "population": 1}',
         {201},
         1,
@@ -450,22 +478,31 @@ PRODUCTION_CASES = [
     (
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "\\\\x27 OR 1=1 --", "population": 1}',
         {201},
         1,
     ),
     ("GET", "/cities/1%3BDELETE%20FROM%20cities", (), b"", {404}, 0),
+    ("POST", "/cities", (JSON,), b'{"name": "Oslo", "population": 709000}', {401}, 0),  # no token, no write
+    ("DELETE", "/cities/1", ("Authorization: Bearer guess",), b"", {401}, 0),
     ("GET", "/cities?page=1%3B%20DROP%20TABLE%20cities", (), b"", {400}, 0),
     (
         "POST",
         "/cities",
-        ("Content-Type: application/json",),
+        (JSON, AUTH),
         b'{"name": "' + b"a" * 20_000 + b'", "population": 1}',
         {413},
         0,
     ),
-    ("POST", "/cities", ("Content-Type: application/x-www-form-urlencoded",), b"name=" + b"a" * 20_000, {400, 413}, 0),
+    (
+        "POST",
+        "/cities",
+        ("Content-Type: application/x-www-form-urlencoded", AUTH),
+        b"name=" + b"a" * 20_000,
+        {400, 413},
+        0,
+    ),
     ("GET", "/cities/1", ("X-Forwarded-Host: evil.example.com\r\nX-Injected: 1",), b"", {200, 400}, 0),
 ]
 
@@ -479,6 +516,7 @@ def production_server(postgres_cluster):
         {
             "SQLALCHEMY_DATABASE_URI": postgres_cluster.create_database(),
             "SECRET_KEY": "hostile-tests",
+            "API_TOKEN": TOKEN,
             "TRUSTED_HOSTS": ["127.0.0.1"],
             "PROXIES": 1,
         }

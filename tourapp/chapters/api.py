@@ -1,11 +1,14 @@
-"""Chapter 11: the cities as a JSON API: pages, POST and DELETE with input checks, and an SVG chart."""
+"""Chapter 11: the cities as a JSON API: pages, POST and DELETE with input checks and a token, and an SVG chart."""
 
+import functools
+import hmac
 import os
 import re
 import unicodedata
 
-from flask import Blueprint, Flask, abort, json, render_template, request, url_for
-from werkzeug.exceptions import BadRequest, HTTPException
+from flask import Blueprint, Flask, abort, current_app, json, render_template, request, url_for
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import BadRequest, HTTPException, Unauthorized
 
 from .cities import CITY_ID
 from .db import City, db, init_app
@@ -29,6 +32,10 @@ def create_app(test_config=None):
         # The same database as chapter 10: instance/cities.db, unless DATABASE_URL points elsewhere.
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite:///cities.db"),
         MAX_CONTENT_LENGTH=16 * 1024,  # a city is a few hundred bytes of JSON
+        # The shared secret that POST and DELETE need (see token_required), kept out of the code.
+        # FLASK_API_TOKEN is the name Flask's app.config.from_prefixed_env() (chapter 14) gives API_TOKEN;
+        # read as it is here, so that a token of digits stays text. Unset: the API takes no writes.
+        API_TOKEN=os.environ.get("FLASK_API_TOKEN"),
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -64,7 +71,43 @@ def get_city(city_id):
     return db.get_or_404(City, city_id, description=f"no city has id {city_id}").serialize()
 
 
+def token_required(view):
+    """Let ``view`` run only for a request that sends the API token: ``Authorization: Bearer <token>``.
+
+    A decorator: ``@token_required`` under ``@bp.post(…)`` wraps the view in a function that checks
+    the header first and answers 401 instead of calling the view when the token is missing or wrong.
+    """
+
+    @functools.wraps(view)  # keep the view's name and docstring: the endpoint is still "api.create_city"
+    def checked(**kwargs):
+        token = current_app.config.get("API_TOKEN")
+        if not token:
+            # Never open by default. 401 rather than 500 or 503: the request lacks credentials that would
+            # work, and nothing the client sends can help until the server is given a token.
+            raise unauthorized(
+                "the server has no API token set, so it takes no writes: start it with "
+                "FLASK_API_TOKEN=<token> in its environment"
+            )
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not sent:
+            raise unauthorized("this needs the API token: send the header Authorization: Bearer <token>")
+        # compare_digest takes as long for a token wrong in its first character as in its last, so the time
+        # of the answer does not tell an attacker how much of a guess was right. Bytes: it takes text only
+        # when it is ASCII. The token must match exactly: no other case, no spaces around it.
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            raise unauthorized("the API token is wrong: send the one the server was given", error="invalid_token")
+        return view(**kwargs)
+
+    return checked
+
+
+def unauthorized(description, **parameters):
+    """Return a 401 whose ``WWW-Authenticate: Bearer`` header names the scheme the API expects."""
+    return Unauthorized(description, www_authenticate=WWWAuthenticate("bearer", parameters))
+
+
 @bp.post("/cities")
+@token_required
 def create_city():
     """Add a city from a JSON body ``{"name": …, "population": …}``; answer 201 and its URL."""
     city = City(**city_fields())
@@ -74,6 +117,7 @@ def create_city():
 
 
 @bp.delete(f"/cities/{CITY_ID}")
+@token_required
 def delete_city(city_id):
     """Delete one city: 204 and no body, or a 404."""
     # One DELETE statement, not a read and then a delete: of two racing clients, one gets the 404.

@@ -2,8 +2,8 @@
 
 Run it as production runs it, listening on 127.0.0.1 behind the proxy that faces the internet:
 ``waitress-serve --listen=127.0.0.1:8080 --call tourapp.chapters.serving:create_app`` or
-``gunicorn -w 4 -b 127.0.0.1:8080 'tourapp.chapters.serving:create_app()'``, with
-``FLASK_SECRET_KEY`` and ``DATABASE_URL`` in the environment, and ``FLASK_PROXIES=1`` behind one proxy
+``gunicorn -w 4 -b 127.0.0.1:8080 'tourapp.chapters.serving:create_app()'``, with ``FLASK_SECRET_KEY``,
+``FLASK_API_TOKEN`` (for writes) and ``DATABASE_URL`` in the environment, and ``FLASK_PROXIES=1`` behind one proxy
 (waitress passes a proxy's ``X-Forwarded-For``, ``-Proto`` and ``-Host`` on only when told to trust
 it: ``--trusted-proxy=127.0.0.1 --trusted-proxy-headers="x-forwarded-for x-forwarded-proto x-forwarded-host"``).
 """
@@ -84,6 +84,7 @@ def settings(test_config=None):
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite:///cities.db"),
         SECRET_KEY=None,  # FLASK_SECRET_KEY: required, see create_app
         SECRET_KEY_FALLBACKS=[],  # FLASK_SECRET_KEY_FALLBACKS='["old key"]': old keys that still verify
+        API_TOKEN=None,  # FLASK_API_TOKEN: the token chapter 11's POST and DELETE need; unset, the API takes no writes
         SESSION_COOKIE_SECURE=True,  # the browser sends the cookie over HTTPS only
         SESSION_COOKIE_HTTPONLY=True,  # and no script of the page can read it
         SESSION_COOKIE_SAMESITE="Lax",  # other sites' forms and scripts do not send it; their links do
@@ -94,8 +95,9 @@ def settings(test_config=None):
     )
     # Flask's own loader: FLASK_SECRET_KEY becomes SECRET_KEY; values are read as JSON when they are
     config.from_prefixed_env()
-    if not isinstance(config["SECRET_KEY"], str) and "FLASK_SECRET_KEY" in os.environ:
-        config["SECRET_KEY"] = os.environ["FLASK_SECRET_KEY"]  # a key of digits is text, not a number
+    for name in ("SECRET_KEY", "API_TOKEN"):
+        if not isinstance(config[name], str) and f"FLASK_{name}" in os.environ:
+            config[name] = os.environ[f"FLASK_{name}"]  # a key or token of digits is text, not a number
     if test_config:
         config.update(test_config)
     return config

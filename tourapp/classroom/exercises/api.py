@@ -1,4 +1,8 @@
-"""Chapter 11's exercises: grow the cities API by a new population (PATCH) and the n largest cities."""
+"""Chapter 11's exercises: grow the cities API by a new population (PATCH) and the n largest cities.
+
+The API's writes need its token (``Authorization: Bearer <token>``): the checks send the app's own, and
+give an app that has none a token of their own first.
+"""
 
 import json
 
@@ -10,19 +14,29 @@ REFUSE = (
     'refuse it as the API refuses every bad field: refuse("population", "must be a whole number, 0 or more"), '
     "which is abort(400, description=…) with a description that starts with the field's name"
 )
+CHECK_TOKEN = "check-token"
+
+
+def token_header(probe):
+    """Return the header that sends the app's API token, after giving the app the check's own if it has none."""
+    if not probe.app.config.get("API_TOKEN"):
+        probe.app.config["API_TOKEN"] = CHECK_TOKEN
+    return {"Authorization": f"Bearer {probe.app.config['API_TOKEN']}"}
 
 
 @exercise(
     "11.1",
     "A new population",
     name="population_app",
-    goal="PATCH /cities/<id> stores a new population and answers the city, 404 for none, 400 for a bad number.",
+    goal="PATCH /cities/<id> stores a new population and answers the city, 404 for none, 400 for a bad number, "
+    "401 without the token.",
 )
 def population(probe):
-    """Check that PATCH /cities/<id> changes a population for good, and refuses what is not one."""
+    """Check that PATCH /cities/<id> changes a population for good, refuses what is not one, and needs the token."""
     expect_fresh(probe, "api")
+    auth = token_header(probe)
     changed = {**PRAGUE, "population": 1_300_000}
-    response = probe.request("PATCH", "/cities/3", json={"population": 1_300_000})
+    response = probe.request("PATCH", "/cities/3", json={"population": 1_300_000}, headers=auth)
     expect_status(response, 200)
     expect_json(response, changed)
     response = probe.get("/cities/3")
@@ -32,7 +46,7 @@ def population(probe):
         "the change did not last past the request: call db.session.commit() after "
         "setting city.population, or the session throws it away",
     )
-    response = probe.request("PATCH", "/cities/99", json={"population": 1})
+    response = probe.request("PATCH", "/cities/99", json={"population": 1}, headers=auth)
     expect_status(response, 404, "look the city up with db.get_or_404(City, city_id, description=…)")
     expect_json(
         response,
@@ -40,7 +54,7 @@ def population(probe):
         'give get_or_404 the words GET /cities/99 uses: description=f"no city has id {city_id}"',
     )
     for bad in ("many", -5, 1.5, True, None):
-        response = probe.request("PATCH", "/cities/3", json={"population": bad})
+        response = probe.request("PATCH", "/cities/3", json={"population": bad}, headers=auth)
         hint = (
             "check the value before you store it: a population is a whole number, 0 or more (and True counts "
             "as an int in Python: test type(value) is int); " + REFUSE
@@ -56,6 +70,14 @@ def population(probe):
             )
         response = probe.get("/cities/3")
         expect_json(response, changed, "a refused request must leave the city as it was")
+    response = probe.request("PATCH", "/cities/3", json={"population": 1})
+    expect_status(
+        response,
+        401,
+        "without the API token: a change is a write, so it needs the token as POST and DELETE do; "
+        "put @api.token_required under @app.patch(…)",
+    )
+    expect_json(probe.get("/cities/3"), changed, "a request without the token must leave the city as it was")
 
 
 NEW_YORK = {"id": 6, "name": "New York", "population": 8550000}
@@ -64,7 +86,7 @@ BERLIN = {"id": 8, "name": "Berlin", "population": 3671000}
 TOKYO = {"id": 9, "name": "Tokyo", "population": 37_400_000}
 READ_N = (
     'read n with api.whole_number("n", 1, 100, default=3), which refuses anything else with a 400 that names n '
-    "(request.args.get(\"n\", 3, type=int) would quietly answer a bad n instead of refusing it)"
+    '(request.args.get("n", 3, type=int) would quietly answer a bad n instead of refusing it)'
 )
 
 
@@ -83,7 +105,9 @@ def largest(probe):
     response = probe.get("/cities/largest", params={"n": 1})
     expect_status(response, 200)
     expect_json(response, {"cities": [NEW_YORK]}, _largest_hint(response, 1))
-    created = probe.post("/cities", json={"name": "Tokyo", "population": TOKYO["population"]})
+    created = probe.post(
+        "/cities", json={"name": "Tokyo", "population": TOKYO["population"]}, headers=token_header(probe)
+    )
     expect_status(created, 201, "the API's own POST /cities must keep working: add your route, change no other")
     response = probe.get("/cities/largest", params={"n": 2})
     expect_status(response, 200)

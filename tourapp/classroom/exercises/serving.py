@@ -2,6 +2,7 @@
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .api import token_header
 from .cities import expect_outside_workbook
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
@@ -61,12 +62,13 @@ def small_body(probe):
     """Check that MAX_CONTENT_LENGTH is 1024: a 2 KiB city is refused, a small one is created."""
     expect_outside_workbook(probe, FRESH)
     big = {"name": "x" * 200, "population": 1, "padding": "y" * 2000}
-    response = probe.post("/cities", json=big)
+    auth = token_header(probe)
+    response = probe.post("/cities", json=big, headers=auth)
     expect_status(
         response, 413, 'set MAX_CONTENT_LENGTH to 1024 in the settings create_app gets: {"MAX_CONTENT_LENGTH": 1024, …}'
     )
     body = json_body(response)
     description = body.get("description") if isinstance(body, dict) else None  # Werkzeug's own words
     expect_json(response, {"code": 413, "description": description, "name": "Request Entity Too Large"})
-    response = probe.post("/cities", json={"name": "Oslo", "population": 709000})
+    response = probe.post("/cities", json={"name": "Oslo", "population": 709000}, headers=auth)
     expect_status(response, 201, "1024 bytes is plenty for a city: keep the limit at 1024, not lower")
