@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: tourapp/classroom/lab.py
 SETTINGS = ROOT / "tools" / "lab-learner"
 LOCK = ROOT / "requirements.lock"
+EXCLUDES = ROOT / "tools" / "uv-excludes.txt"  # what uv leaves out (the file says why)
 FIRST = "00-start-here.ipynb"
 # On one's own machine the apps' links go straight to 127.0.0.1: the proxy the links take on a hub
 # or Binder, and the language-server bridge (no language server is installed), are left out, and
@@ -34,7 +35,8 @@ def quicken():
     """Spare JupyterLab two start-up costs whose result it never uses (about 1.5 s of its 2.2 s of CPU)."""
     # jsonschema builds rfc3987_syntax's Lark parsers on import (about 1.2 s of CPU) to check the
     # "iri" formats, which no Jupyter schema uses (python-jsonschema/jsonschema#1428): marked
-    # missing, it leaves those two formats unchecked in Lab's own process only.
+    # missing, it leaves those two formats unchecked in Lab's own process only. The workbook's own
+    # environments leave it out (tools/uv-excludes.txt); pip and conda (Binder) still install it.
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # None: "not installed", to import
     from jupyterlab import commands
 
@@ -53,7 +55,8 @@ def _stale(venv):
     stamp = Path(venv) / ".installed-stamp"
     if not stamp.exists():
         return True
-    return any(source.stat().st_mtime > stamp.stat().st_mtime for source in [ROOT / "pyproject.toml", LOCK])
+    sources = [ROOT / "pyproject.toml", LOCK, EXCLUDES]
+    return any(source.stat().st_mtime > stamp.stat().st_mtime for source in sources)
 
 
 def set_up(venv):
@@ -73,7 +76,7 @@ def set_up(venv):
         subprocess.run(pip, check=True)
     print(f"Installing the workbook's packages into {venv} (the versions {LOCK.name} pins) …", flush=True)
     install = [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(LOCK), "-e", ".[test]"]
-    install += ["--excludes", str(ROOT / "tools" / "uv-excludes.txt")]  # as the Makefile's UV_EXCLUDE
+    install += ["--excludes", str(EXCLUDES)]  # as the Makefile's UV_EXCLUDE
     subprocess.run(install, cwd=ROOT, check=True)
     (venv / ".installed-stamp").touch()
     return python
