@@ -13,24 +13,18 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.helpers.support import MISSING, TUTORIAL, from_notebook, run_check
+from tests.helpers.support import AUTH, KEY, MISSING, TOKEN, TUTORIAL, from_notebook, run_check, serving_environment
 from tourapp.chapters import database, postgres, processes
 from tourapp.chapters.db import db, init_db, seed_db
 from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.database:create_app"
-KEY = "a-test-key-of-this-module"
-TOKEN = "a-test-token-of-this-module"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch):
-    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
-    for name in [n for n in os.environ if n.startswith("FLASK_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
-    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
+    """Every test of this module runs in the served app's environment (tests/helpers/support.py)."""
+    serving_environment(monkeypatch)
 
 
 @pytest.fixture
