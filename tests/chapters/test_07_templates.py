@@ -10,7 +10,14 @@ import requests
 from flask import Flask, render_template, render_template_string
 from markupsafe import escape
 
-from tests.helpers.support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder, run_check
+from tests.helpers.support import (
+    MISSING,
+    factory_placeholder,
+    flask_cli,
+    from_notebook,
+    placeholder,
+    try_it_test,
+)
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import movies, templates
 from tourapp.chapters.paths import TEMPLATES
@@ -276,8 +283,7 @@ def home_in_the_title():
     return render_template_string(framed("Welcome to the Flask Tour", "<p>Hi</p>"))
 
 
-@pytest.mark.parametrize(
-    ("exercise", "app", "status", "says"),
+test_try_it_checks = try_it_test(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("07.1", notebook_answer("movie_list_app"), "passed", "one <li> per movie, in id order, from a template file"),
@@ -410,8 +416,5 @@ def home_in_the_title():
             "not done yet: GET /home/ still raises NotImplementedError in placeholder()",
         ),
     ],
+    NOTEBOOK,
 )
-def test_try_it_checks(exercise, app, status, says):
-    result = run_check(exercise, app, NOTEBOOK)
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

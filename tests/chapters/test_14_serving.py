@@ -18,8 +18,8 @@ from tests.helpers.support import (
     TUTORIAL,
     factory_placeholder,
     from_notebook,
-    run_check,
     serving_environment,
+    try_it_test_on_fresh_databases,
 )
 from tourapp.chapters import processes, serving
 from tourapp.chapters.db import db, init_db
@@ -426,8 +426,7 @@ def built(config=None, x_for=None):
     return build
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("14.1", solution("two_proxies_app"), "passed", "reports the client's address"),
@@ -457,7 +456,3 @@ def built(config=None, x_for=None):
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

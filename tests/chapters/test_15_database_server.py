@@ -13,7 +13,16 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.helpers.support import AUTH, KEY, MISSING, TOKEN, TUTORIAL, from_notebook, run_check, serving_environment
+from tests.helpers.support import (
+    AUTH,
+    KEY,
+    MISSING,
+    TOKEN,
+    TUTORIAL,
+    from_notebook,
+    serving_environment,
+    try_it_test_on_fresh_databases,
+)
 from tourapp.chapters import database, postgres, processes
 from tourapp.chapters.db import db, init_db, seed_db
 from tourapp.chapters.paths import ROOT
@@ -391,8 +400,7 @@ def revision_fixed():
     return {"revision": "0001"}
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("15.1", solution("health_app"), "passed", "GET /health asks the database"),
@@ -420,7 +428,3 @@ def revision_fixed():
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

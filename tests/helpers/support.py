@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import nbformat
+import pytest
 from flask import Flask
 from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
@@ -127,6 +128,44 @@ def run_check(exercise, app, notebook=None):
     if isinstance(app, str):
         app = from_notebook(notebook, app)
     return run(exercise) if app is MISSING else run(exercise, app)
+
+
+def expect_check(exercise, app, status, says, notebook=None):
+    """Assert that the check of ``exercise`` on ``app`` (as :func:`run_check` takes it) ends in ``status``.
+
+    ``says`` is a part of its message; a check that passed, and only that, has ``passed`` true.
+    """
+    result = run_check(exercise, app, notebook)
+    assert (result.exercise, result.status, result.passed) == (exercise, status, status == "passed"), result.message
+    assert says in result.message
+
+
+def try_it_test(cases, notebook=None):
+    """Return a chapter's test of its "Try it" checks: ``test_try_it_checks = try_it_test([...], NOTEBOOK)``.
+
+    Each case is ``(exercise, app, status, says)``: the check of ``exercise`` on ``app`` (an app, its
+    factory, MISSING, or the name of ``notebook``'s function) ends in ``status`` and its message has ``says``.
+    """
+
+    @pytest.mark.parametrize(("exercise", "app", "status", "says"), cases)
+    def test_try_it_checks(exercise, app, status, says):
+        expect_check(exercise, app, status, says, notebook)
+
+    return test_try_it_checks
+
+
+def try_it_test_on_fresh_databases(cases):
+    """Return a database chapter's test of its "Try it" checks, each case on databases of its own.
+
+    Each case is ``(exercise, build, status, says)``: ``build(fresh_database)`` returns the app (or
+    factory) to check, with the notebooks' ``fresh_database`` (tests/conftest.py) to make its databases.
+    """
+
+    @pytest.mark.parametrize(("exercise", "build", "status", "says"), cases)
+    def test_try_it_checks(fresh_database, exercise, build, status, says):
+        expect_check(exercise, build(fresh_database), status, says)
+
+    return test_try_it_checks
 
 
 def flask_cli(app_module, *args, env=None):
