@@ -10,17 +10,8 @@ import requests
 import sqlalchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tests.helpers.support import (
-    AUTH,
-    KEY,
-    MISSING,
-    TOKEN,
-    TUTORIAL,
-    factory_placeholder,
-    from_notebook,
-    serving_environment,
-    try_it_test_on_fresh_databases,
-)
+from tests.helpers.serving import AUTH, KEY, TOKEN, serving_environment
+from tests.helpers.support import MISSING, TUTORIAL, factory_placeholder, from_notebook, try_it_test_on_fresh_databases
 from tourapp.chapters import processes, serving
 from tourapp.chapters.db import db, init_db
 from tourapp.chapters.paths import ROOT
@@ -30,7 +21,7 @@ FACTORY = "tourapp.chapters.serving:create_app"
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch):
-    """Every test of this module runs in the served app's environment (tests/helpers/support.py)."""
+    """Every test of this module runs in the served app's environment (tests/helpers/serving.py)."""
     serving_environment(monkeypatch)
 
 

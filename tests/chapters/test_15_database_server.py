@@ -13,16 +13,8 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.helpers.support import (
-    AUTH,
-    KEY,
-    MISSING,
-    TOKEN,
-    TUTORIAL,
-    from_notebook,
-    serving_environment,
-    try_it_test_on_fresh_databases,
-)
+from tests.helpers.serving import AUTH, KEY, TOKEN, serving_environment
+from tests.helpers.support import MISSING, TUTORIAL, from_notebook, try_it_test_on_fresh_databases
 from tourapp.chapters import database, postgres, processes
 from tourapp.chapters.db import db, init_db, seed_db
 from tourapp.chapters.paths import ROOT
@@ -32,7 +24,7 @@ FACTORY = "tourapp.chapters.database:create_app"
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch):
-    """Every test of this module runs in the served app's environment (tests/helpers/support.py)."""
+    """Every test of this module runs in the served app's environment (tests/helpers/serving.py)."""
     serving_environment(monkeypatch)
 
 

@@ -168,6 +168,16 @@ def try_it_test_on_fresh_databases(cases):
     return test_try_it_checks
 
 
+def site_packages(python):
+    """Return the folder another Python (a new virtual environment's) installs packages in: its purelib."""
+    return subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def flask_cli(app_module, *args, env=None):
     """Run ``flask --app app_module args`` from the workbook's root; return what it prints.
 
@@ -182,21 +192,6 @@ def flask_cli(app_module, *args, env=None):
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     ).stdout
-
-
-# The settings of the served apps (chapters 14 and 15), as their tests set them.
-
-KEY = "a-test-key-of-this-module"
-TOKEN = "a-test-token-of-this-module"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def serving_environment(monkeypatch):
-    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
-    for name in [n for n in os.environ if n.startswith("FLASK_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
-    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
 
 
 # Processes, read from /proc: what a test looks for to prove nothing was left running.
