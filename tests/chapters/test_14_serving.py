@@ -10,19 +10,21 @@ import requests
 import sqlalchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tests.helpers.serving import AUTH, KEY, TOKEN, serving_environment
-from tests.helpers.support import MISSING, TUTORIAL, factory_placeholder, from_notebook, try_it_test_on_fresh_databases
+from tests.helpers.serving import AUTH, KEY, TOKEN
+from tests.helpers.support import (
+    MISSING,
+    TUTORIAL,
+    factory_placeholder,
+    from_notebook,
+    group_alive,
+    try_it_test_on_fresh_databases,
+)
 from tourapp.chapters import processes, serving
 from tourapp.chapters.db import db, init_db
 from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.serving:create_app"
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch):
-    """Every test of this module runs in the served app's environment (tests/helpers/serving.py)."""
-    serving_environment(monkeypatch)
+pytestmark = pytest.mark.usefixtures("serving_environment")  # the key, the token, no other FLASK_… setting
 
 
 @pytest.fixture
@@ -50,15 +52,6 @@ def server_env(sqlite_url, **more):
 def without_flask_settings(**more):
     """Return this process's environment without any FLASK_… variable, plus ``more``."""
     return {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}, **more}
-
-
-def group_alive(pid):
-    """Tell whether any process of the process group ``pid`` is still alive."""
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 # DATABASE_URL

@@ -13,19 +13,14 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.helpers.serving import AUTH, KEY, TOKEN, serving_environment
-from tests.helpers.support import MISSING, TUTORIAL, from_notebook, try_it_test_on_fresh_databases
+from tests.helpers.serving import AUTH, KEY, TOKEN
+from tests.helpers.support import MISSING, TUTORIAL, from_notebook, group_alive, try_it_test_on_fresh_databases
 from tourapp.chapters import database, postgres, processes
 from tourapp.chapters.db import db, init_db, seed_db
 from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.database:create_app"
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch):
-    """Every test of this module runs in the served app's environment (tests/helpers/serving.py)."""
-    serving_environment(monkeypatch)
+pytestmark = pytest.mark.usefixtures("serving_environment")  # the key, the token, no other FLASK_… setting
 
 
 @pytest.fixture
@@ -305,15 +300,6 @@ def running(pid):
         return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
-
-
-def group_alive(pid):
-    """Tell whether any process of the process group ``pid`` is still alive."""
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 ORPHANS = """

@@ -7,7 +7,7 @@ TOKEN = "a-test-token-of-this-module"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def serving_environment(monkeypatch):
+def set_environment(monkeypatch):
     """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
     for name in [n for n in os.environ if n.startswith("FLASK_")]:
         monkeypatch.delenv(name)

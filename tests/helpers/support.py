@@ -225,3 +225,12 @@ def running(pid):
     except OSError:
         return False
     return state != "Z"
+
+
+def group_alive(pid):
+    """Tell whether any process of the process group ``pid`` is still alive."""
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
