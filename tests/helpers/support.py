@@ -168,6 +168,14 @@ def try_it_test_on_fresh_databases(cases):
     return test_try_it_checks
 
 
+def assert_clear_4xx(client, method, path, status):
+    """Assert that a bad request gets ``status``, and a wrong method (405) the Allow header of a GET route."""
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    if status == 405:
+        assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+
+
 def site_packages(python):
     """Return the folder another Python (a new virtual environment's) installs packages in: its purelib."""
     return subprocess.run(
