@@ -1,9 +1,10 @@
-"""Fixtures shared by the chapter tests: a live server per test, stopped afterwards; a private PostgreSQL."""
+"""Fixtures shared by the tests: a live server per test, stopped afterwards; a private PostgreSQL; serving settings."""
 
 import tempfile
 
 import pytest
 
+from tests.helpers import serving
 from tourapp import serve
 from tourapp.chapters import postgres
 
@@ -37,6 +38,12 @@ def live():
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def serving_environment(monkeypatch):
+    """Give a test the served apps' settings, tests/helpers/serving.py (chapters 14 and 15 use it for every test)."""
+    serving.set_environment(monkeypatch)
 
 
 @pytest.fixture(scope="session")

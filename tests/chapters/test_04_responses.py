@@ -7,7 +7,7 @@ import requests
 from flask import make_response, url_for
 from markupsafe import escape
 
-from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
+from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import responses
 
@@ -235,8 +235,7 @@ def welcoming(view):
     return grown("/welcome/<name>", view)
 
 
-@pytest.mark.parametrize(
-    ("exercise", "app", "status", "says"),
+test_try_it_checks = try_it_test(
     [
         # test that the notebook's solutions pass
         ("04.1", "delete_app", "passed", "DELETE /users/Peter answers 204 No Content"),
@@ -343,8 +342,5 @@ def welcoming(view):
             "not done yet: GET /welcome/Peter still raises NotImplementedError",
         ),
     ],
+    NOTEBOOK,
 )
-def test_try_it_checks(exercise, app, status, says):
-    result = run_check(exercise, app, NOTEBOOK)
-    assert result.status == status
-    assert says in result.message

@@ -8,7 +8,7 @@ import flask
 import pytest
 import requests
 
-from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
+from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import files
 from tourapp.chapters.paths import ROOT, STATIC
@@ -213,8 +213,7 @@ def notes_elsewhere(name):
     return flask.send_from_directory(files.FILES, name)
 
 
-@pytest.mark.parametrize(
-    ("exercise", "app", "status", "says"),
+test_try_it_checks = try_it_test(
     [
         # test that the notebook's solutions pass
         ("05.1", "photo_app", "passed", "GET /photo sends static/sid.jpg as image/jpeg."),
@@ -289,8 +288,5 @@ def notes_elsewhere(name):
             "not done yet: GET /notes/tea.txt still raises NotImplementedError",
         ),
     ],
+    NOTEBOOK,
 )
-def test_try_it_checks(exercise, app, status, says):
-    result = run_check(exercise, app, NOTEBOOK)
-    assert result.status == status
-    assert says in result.message

@@ -9,7 +9,7 @@ import pytest
 import requests
 from flask import current_app, render_template_string
 
-from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, run_check
+from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import static_files
 from tourapp.chapters.paths import STATIC
@@ -213,8 +213,7 @@ def hello_tag_but_no_304():
     return (STATIC / "files" / "hello.txt").read_text(), {"Content-Type": "text/plain", "ETag": '"fixed"'}
 
 
-@pytest.mark.parametrize(
-    ("exercise", "app", "status", "says"),
+test_try_it_checks = try_it_test(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("08.1", "picture_app", "passed", "through url_for"),
@@ -318,8 +317,5 @@ def hello_tag_but_no_304():
             "not done yet: factory_placeholder() still raises NotImplementedError",
         ),
     ],
+    NOTEBOOK,
 )
-def test_try_it_checks(exercise, app, status, says):
-    result = run_check(exercise, app, NOTEBOOK)
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

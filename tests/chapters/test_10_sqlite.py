@@ -10,7 +10,15 @@ import nbformat
 import pytest
 from flask import abort
 
-from tests.helpers.support import MISSING, TUTORIAL, flask_cli, from_notebook, placeholder, rows, run_check
+from tests.helpers.support import (
+    MISSING,
+    TUTORIAL,
+    flask_cli,
+    from_notebook,
+    placeholder,
+    rows,
+    try_it_test_on_fresh_databases,
+)
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import cities
 from tourapp.chapters.db import City, db
@@ -237,8 +245,7 @@ def in_the_workbook():
     return cities.create_app()  # the default database, instance/cities.db
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("10.1", solution("biggest_app"), "passed", "GET /cities/biggest answers the most populous city"),
@@ -328,10 +335,6 @@ def in_the_workbook():
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message
 
 
 def test_that_a_check_refuses_a_database_an_earlier_run_changed(db_path):

@@ -10,7 +10,15 @@ import pytest
 import requests
 from flask import abort, request
 
-from tests.helpers.support import TUTORIAL, factory_placeholder, flask_cli, from_notebook, rows, run_check
+from tests.helpers.support import (
+    TUTORIAL,
+    factory_placeholder,
+    flask_cli,
+    from_notebook,
+    rows,
+    run_check,
+    try_it_test_on_fresh_databases,
+)
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import api, cities
 from tourapp.chapters.db import City, db
@@ -552,8 +560,7 @@ def largest_bare_list():
     return largest_right()["cities"]
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solution passes, and so does the same answer written here
         ("11.1", solution("population_app"), "passed", "PATCH /cities/<id> stores a new population"),
@@ -651,10 +658,6 @@ def largest_bare_list():
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message
 
 
 def test_the_check_names_the_api_when_the_database_is_the_workbooks():

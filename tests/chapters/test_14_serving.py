@@ -10,24 +10,21 @@ import requests
 import sqlalchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tests.helpers.support import MISSING, TUTORIAL, factory_placeholder, from_notebook, run_check
+from tests.helpers.serving import AUTH, KEY, TOKEN
+from tests.helpers.support import (
+    MISSING,
+    TUTORIAL,
+    factory_placeholder,
+    from_notebook,
+    group_alive,
+    try_it_test_on_fresh_databases,
+)
 from tourapp.chapters import processes, serving
 from tourapp.chapters.db import db, init_db
 from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.serving:create_app"
-KEY = "a-test-key-of-this-module"
-TOKEN = "a-test-token-of-this-module"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch):
-    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
-    for name in [n for n in os.environ if n.startswith("FLASK_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
-    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
+pytestmark = pytest.mark.usefixtures("serving_environment")  # the key, the token, no other FLASK_… setting
 
 
 @pytest.fixture
@@ -55,15 +52,6 @@ def server_env(sqlite_url, **more):
 def without_flask_settings(**more):
     """Return this process's environment without any FLASK_… variable, plus ``more``."""
     return {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}, **more}
-
-
-def group_alive(pid):
-    """Tell whether any process of the process group ``pid`` is still alive."""
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 # DATABASE_URL
@@ -422,8 +410,7 @@ def built(config=None, x_for=None):
     return build
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("14.1", solution("two_proxies_app"), "passed", "reports the client's address"),
@@ -453,7 +440,3 @@ def built(config=None, x_for=None):
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

@@ -13,24 +13,14 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.helpers.support import MISSING, TUTORIAL, from_notebook, run_check
+from tests.helpers.serving import AUTH, KEY, TOKEN
+from tests.helpers.support import MISSING, TUTORIAL, from_notebook, group_alive, try_it_test_on_fresh_databases
 from tourapp.chapters import database, postgres, processes
 from tourapp.chapters.db import db, init_db, seed_db
 from tourapp.chapters.paths import ROOT
 
 FACTORY = "tourapp.chapters.database:create_app"
-KEY = "a-test-key-of-this-module"
-TOKEN = "a-test-token-of-this-module"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch):
-    """Set the one required setting and the API token, and clear the FLASK_… ones a test might inherit."""
-    for name in [n for n in os.environ if n.startswith("FLASK_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("FLASK_SECRET_KEY", KEY)
-    monkeypatch.setenv("FLASK_API_TOKEN", TOKEN)
+pytestmark = pytest.mark.usefixtures("serving_environment")  # the key, the token, no other FLASK_… setting
 
 
 @pytest.fixture
@@ -312,15 +302,6 @@ def running(pid):
         return False
 
 
-def group_alive(pid):
-    """Tell whether any process of the process group ``pid`` is still alive."""
-    try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 ORPHANS = """
 import os
 from tourapp.chapters import postgres, processes
@@ -397,8 +378,7 @@ def revision_fixed():
     return {"revision": "0001"}
 
 
-@pytest.mark.parametrize(
-    ("exercise", "build", "status", "says"),
+test_try_it_checks = try_it_test_on_fresh_databases(
     [
         # test that the notebook's solutions pass, and so do the same answers written here
         ("15.1", solution("health_app"), "passed", "GET /health asks the database"),
@@ -426,7 +406,3 @@ def revision_fixed():
         ),
     ],
 )
-def test_try_it_checks(fresh_database, exercise, build, status, says):
-    result = run_check(exercise, build(fresh_database))
-    assert (result.exercise, result.status) == (exercise, status), result.message
-    assert says in result.message

@@ -62,7 +62,7 @@ def test_the_learners_path_needs_only_python_no_make_no_bash(tmp_path):
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait_for_lab(learner, url, auth, log)
+        e2e.wait_for_lab(learner, url, auth, log)
         chapters = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
         assert sorted(path.name for path in mine.glob("*.ipynb")) == chapters
         served = requests.get(f"{url}/api/contents/01-hello.ipynb", headers=auth, timeout=30).json()
@@ -99,18 +99,6 @@ def test_python_m_tourapp_without_a_command_says_how_to_use_it():
     assert done.returncode == 2 and "python -m tourapp lab" in done.stderr
 
 
-def _wait_for_lab(process, url, auth, log, timeout=120):
-    deadline = time.monotonic() + timeout
-    while True:
-        assert process.poll() is None, log.read_text(errors="replace")
-        assert time.monotonic() < deadline, log.read_text(errors="replace")
-        try:
-            if requests.get(f"{url}/api/status", headers=auth, timeout=2).ok:
-                return
-        except requests.RequestException:  # not listening yet
-            time.sleep(0.05)
-
-
 @pytest.mark.slow
 @pytest.mark.jupyterlab
 def test_the_learners_lab_in_a_browser_asks_for_nothing_missing_and_shows_line_numbers(tmp_path):
@@ -129,7 +117,7 @@ def test_the_learners_lab_in_a_browser_asks_for_nothing_missing_and_shows_line_n
         )
     failed, errors = [], []
     try:
-        _wait_for_lab(learner, url, auth, log)
+        e2e.wait_for_lab(learner, url, auth, log)
         with e2e.chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("response", lambda response: response.status >= 400 and failed.append(response.url))

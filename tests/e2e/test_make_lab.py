@@ -6,13 +6,13 @@ import re
 import secrets
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from tests.helpers import e2e
 from tourapp.chapters import lifecycle
 from tourapp.chapters.paths import ROOT
 
@@ -36,15 +36,7 @@ def test_make_lab_opens_chapter_00_of_the_learners_copy_with_a_terminal(tmp_path
     with open(log, "wb") as out:
         make = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert make.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            try:
-                if requests.get(f"{url}/api/status", headers=auth, timeout=2).ok:
-                    break
-            except requests.RequestException:  # not listening yet
-                time.sleep(0.05)
+        e2e.wait_for_lab(make, url, auth, log)
         chapters = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
         assert sorted(path.name for path in mine.glob("*.ipynb")) == chapters
         opened = requests.get(f"{url}/", params={"token": token}, allow_redirects=False, timeout=30)

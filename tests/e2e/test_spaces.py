@@ -15,6 +15,7 @@ import venv
 
 import pytest
 
+from tests.helpers.support import site_packages
 from tourapp.chapters.paths import ROOT
 
 CHAPTERS = [
@@ -48,12 +49,7 @@ def _python_inside(clone):
     env_dir = clone / ".venv"
     venv.create(env_dir, with_pip=False, symlinks=os.name != "nt")
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    site = site_packages(python)
     # The clone first, so that its tourapp wins; then the folders this Python's packages are in.
     packages = dict.fromkeys(
         path for path in [sysconfig.get_path("purelib"), *sys.path] if path.endswith("site-packages")

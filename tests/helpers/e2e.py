@@ -76,6 +76,22 @@ def need_module(name):
         unavailable(f"chapter module tourapp.chapters.{name} does not exist yet")
 
 
+def wait_for_lab(process, url, auth, log, timeout=120):
+    """Wait until the Jupyter server that ``process`` starts answers ``url``/api/status.
+
+    Fail with the server's ``log`` (a file) if the process ends first or ``timeout`` seconds pass.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, log.read_text(errors="replace")
+        assert time.monotonic() < deadline, log.read_text(errors="replace")
+        try:
+            if requests.get(f"{url}/api/status", headers=auth, timeout=2).ok:
+                return
+        except requests.RequestException:  # not listening yet
+            time.sleep(0.05)
+
+
 def chromium_path():
     """Return where Chromium is installed, or None."""
     return shutil.which("chromium")

@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import nbformat
+import pytest
 from flask import Flask
 from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
@@ -129,6 +130,62 @@ def run_check(exercise, app, notebook=None):
     return run(exercise) if app is MISSING else run(exercise, app)
 
 
+def expect_check(exercise, app, status, says, notebook=None):
+    """Assert that the check of ``exercise`` on ``app`` (as :func:`run_check` takes it) ends in ``status``.
+
+    ``says`` is a part of its message; a check that passed, and only that, has ``passed`` true.
+    """
+    result = run_check(exercise, app, notebook)
+    assert (result.exercise, result.status, result.passed) == (exercise, status, status == "passed"), result.message
+    assert says in result.message
+
+
+def try_it_test(cases, notebook=None):
+    """Return a chapter's test of its "Try it" checks: ``test_try_it_checks = try_it_test([...], NOTEBOOK)``.
+
+    Each case is ``(exercise, app, status, says)``: the check of ``exercise`` on ``app`` (an app, its
+    factory, MISSING, or the name of ``notebook``'s function) ends in ``status`` and its message has ``says``.
+    """
+
+    @pytest.mark.parametrize(("exercise", "app", "status", "says"), cases)
+    def test_try_it_checks(exercise, app, status, says):
+        expect_check(exercise, app, status, says, notebook)
+
+    return test_try_it_checks
+
+
+def try_it_test_on_fresh_databases(cases):
+    """Return a database chapter's test of its "Try it" checks, each case on databases of its own.
+
+    Each case is ``(exercise, build, status, says)``: ``build(fresh_database)`` returns the app (or
+    factory) to check, with the notebooks' ``fresh_database`` (tests/conftest.py) to make its databases.
+    """
+
+    @pytest.mark.parametrize(("exercise", "build", "status", "says"), cases)
+    def test_try_it_checks(fresh_database, exercise, build, status, says):
+        expect_check(exercise, build(fresh_database), status, says)
+
+    return test_try_it_checks
+
+
+def assert_clear_4xx(client, method, path, status):
+    """Assert that a bad request gets ``status``, and a wrong method (405) the Allow header of a GET route."""
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    if status == 405:
+        assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+
+
+def site_packages(python):
+    """Return the folder another Python (a new virtual environment's) installs packages in: its purelib."""
+    return subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def flask_cli(app_module, *args, env=None):
     """Run ``flask --app app_module args`` from the workbook's root; return what it prints.
 
@@ -176,3 +233,12 @@ def running(pid):
     except OSError:
         return False
     return state != "Z"
+
+
+def group_alive(pid):
+    """Tell whether any process of the process group ``pid`` is still alive."""
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

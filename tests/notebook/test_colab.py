@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from tests.helpers.support import site_packages
 from tourapp.chapters.paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -81,12 +82,7 @@ def test_colab_cell_installs_a_workbook_that_finds_its_folders_and_serves(tmp_pa
     env_dir = tmp_path / "colab-python"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    site = site_packages(python)
     # Colab comes with IPython, requests and Flask; here they come from the workbook's venv.
     with open(os.path.join(site, "workbook-deps.pth"), "w") as pth:
         pth.write(sysconfig.get_path("purelib") + "\n")

@@ -182,11 +182,12 @@ class ClearSolutions(_Step):
                 cell.source, stub, self.begin_solution_delimeter, self.end_solution_delimeter, code=code
             )
         except ValueError as exc:
-            raise ValueError(f"cell {cell.get('id', '?')}, {exc}") from None
+            raise _cell_error(cell, exc) from None
         if replaced and not _is_solution(cell) and self.enforce_metadata:
-            raise ValueError(
-                f"cell {cell.get('id', '?')}, a solution region in a cell that is not an exercise's answer cell "
-                "(the code cell right above its check): nbgrader refuses it too"
+            raise _cell_error(
+                cell,
+                "a solution region in a cell that is not an exercise's answer cell (the code cell right above its "
+                "check): nbgrader refuses it too",
             )
         cell.source = stub if _is_solution(cell) and not replaced else source
         return cell, resources
@@ -212,11 +213,10 @@ class ClearHiddenTests(_Step):
         try:
             source, removed = _clear_hidden_tests(cell.source, self.begin_test_delimeter, self.end_test_delimeter)
         except ValueError as exc:
-            raise ValueError(f"cell {cell.get('id', '?')}, {exc}") from None
+            raise _cell_error(cell, exc) from None
         if removed and not _is_grade(cell) and self.enforce_metadata:
-            raise ValueError(
-                f"cell {cell.get('id', '?')}, a hidden test in a cell that is not an exercise's check cell: "
-                "nbgrader refuses it too"
+            raise _cell_error(
+                cell, "a hidden test in a cell that is not an exercise's check cell: nbgrader refuses it too"
             )
         cell.source = source
         return cell, resources
@@ -347,6 +347,11 @@ def _clear_hidden_tests(source, begin, end):
 
 def _nbgrader(cell):
     return cell.metadata.get("nbgrader", {})
+
+
+def _cell_error(cell, what):
+    """Return the error a step raises about ``cell``: ``what``, after the cell's id."""
+    return ValueError(f"cell {cell.get('id', '?')}, {what}")
 
 
 def _is_solution(cell):

@@ -6,6 +6,7 @@ The learner's test is a function like a pytest test: it names the fixtures it wa
 ``AssertionError``, on every broken one.
 """
 
+import functools
 import inspect
 
 from flask import redirect, render_template, request, session, url_for
@@ -76,13 +77,23 @@ def _app(**broken):
     return app
 
 
-def _loses_the_flash(view):
-    def guestbook():
-        response = view()
-        session.pop("_flashes", None)
-        return response
+def _drops_from_the_session(key):
+    """Return a wrapper that breaks a view: it answers as before, then drops ``key`` from the session."""
 
-    return guestbook
+    def wrap(view):
+        @functools.wraps(view)
+        def forgetful():
+            response = view()
+            session.pop(key, None)
+            return response
+
+        return forgetful
+
+    return wrap
+
+
+_loses_the_flash = _drops_from_the_session("_flashes")  # the guestbook flashes nothing
+_forgets_the_user = _drops_from_the_session("user")  # logging in keeps no one logged in
 
 
 def _does_not_redirect(view):
@@ -93,15 +104,6 @@ def _does_not_redirect(view):
         return response
 
     return guestbook
-
-
-def _forgets_the_user(view):
-    def login():
-        response = view()
-        session.pop("user", None)
-        return response
-
-    return login
 
 
 def _takes_any_password(view):
