@@ -264,6 +264,7 @@ def test_a_deleted_user_is_logged_out_and_create_all_keeps_the_data(two_users):
     again = blog.create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with again.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(blog.User)).scalar_one() == 1
+    with again.app_context():  # a context of its own: the one above gave its connection back as it ended
         db.engine.dispose()
 
 
