@@ -33,6 +33,7 @@ def _namespace():
     return namespace
 
 
+@pytest.mark.slow  # a pytest subprocess; locally the notebook runs the same one and nbval checks its "3 passed"
 def test_the_notebooks_fixed_test_file_passes_under_pytest(tmp_path):
     # test that what the learner ends with is a real, passing pytest suite (3 tests), run as the notebook runs it
     (tmp_path / "conftest.py").write_text(_written("conftest.py"))

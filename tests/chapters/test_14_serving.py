@@ -342,7 +342,12 @@ def test_a_body_over_max_content_length_is_a_413(sqlite_app):
 # Production servers in subprocesses
 
 
-@pytest.mark.parametrize("start", [processes.waitress, processes.gunicorn], ids=["waitress", "gunicorn"])
+@pytest.mark.parametrize(
+    "start",
+    # gunicorn's master and two workers take seconds of CPU: CI's (the notebook starts it locally too)
+    [processes.waitress, pytest.param(processes.gunicorn, marks=pytest.mark.slow)],
+    ids=["waitress", "gunicorn"],
+)
 def test_server_process_answers_and_stops_with_nothing_left(start, sqlite_url):
     env = server_env(sqlite_url)
     server = start(FACTORY, env=env, ready_path="/cities")

@@ -98,6 +98,8 @@ NO_FACTORY = '"""My site."""\n\nfrom flask import Flask\n'
 ONE_TEST = 'def test_health(client):\n    assert client.get("/api/health").json == {"status": "ok"}\n'
 A_WRONG_TEST = ONE_TEST + '\n\ndef test_greeting(client):\n    assert client.get("/api/greeting").json == {}\n'
 NOTHING_TESTED = 'def test_greeting(client):\n    client.get("/api/greeting")\n\n\ndef test_health(client):\n    pass\n'
+# Each of these runs the project's own pytest in a subprocess, seconds of CPU: CI runs them.
+RUNS_PYTEST = pytest.mark.slow
 
 
 @pytest.mark.parametrize(
@@ -109,9 +111,19 @@ NOTHING_TESTED = 'def test_greeting(client):\n    client.get("/api/greeting")\n\
         ),
         ({"tests/conftest.py": None}, "tests/conftest.py is missing"),
         ({}, "tests/test_api.py is missing"),
-        ({API_TESTS: ONE_TEST}, "pytest found 1 test in tests/test_api.py, expected at least 2"),
-        ({API_TESTS: A_WRONG_TEST}, "the project's pytest failed: tests/test_api.py::test_greeting"),
-        ({API_TESTS: NOTHING_TESTED}, "pass even when every /api/ URL answers 404: they do not test the API"),
+        pytest.param(
+            {API_TESTS: ONE_TEST}, "pytest found 1 test in tests/test_api.py, expected at least 2", marks=RUNS_PYTEST
+        ),
+        pytest.param(
+            {API_TESTS: A_WRONG_TEST},
+            "the project's pytest failed: tests/test_api.py::test_greeting",
+            marks=RUNS_PYTEST,
+        ),
+        pytest.param(
+            {API_TESTS: NOTHING_TESTED},
+            "pass even when every /api/ URL answers 404: they do not test the API",
+            marks=RUNS_PYTEST,
+        ),
     ],
     ids=["no create_app", "no conftest", "no test file", "one test", "a failing test", "tests that test nothing"],
 )
