@@ -75,7 +75,8 @@ CHAPTERS = [
             "`data/cities.sql` → SQLite, a Flask-SQLAlchemy 3 model, `GET /cities` exactly as the tutorial, "
             "one city by id, `flask init-db`"),
     Chapter("11", "json-api", "A JSON API", "api", "api", "json_api",
-            "a blueprint, pages (`db.paginate`), `POST` → 201 and `DELETE` → 204, input checks in chapter 09's "
+            "a blueprint, pages (`db.paginate`), `POST` → 201 and `DELETE` → 204 for clients with a token "
+            "(`Authorization: Bearer`, else 401), input checks in chapter 09's "
             "JSON error format, a checked `?n=` for the largest cities, an SVG chart"),
     Chapter("12", "forms-and-sessions", "Forms and sessions", "forms", "forms", "forms_and_sessions",
             "`request.form`, errors shown in the form, POST → redirect → GET, `flash`, the signed `session` and "
