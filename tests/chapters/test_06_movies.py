@@ -226,12 +226,14 @@ test_try_it_checks = try_it_test(
             "failed",
             'Hint: a JSON object\'s keys are always strings, so the ids turned into "1"',
         ),
-        ("06.1", grown("/catalog", catalog_pairs), "failed", 'answered [[1, "Toy story"], [2, "The Raid"]'),
         (
             "06.1",
             grown("/catalog", catalog_pairs),
             "failed",
-            "Hint: each movie should be an object with its id and title",
+            (
+                'answered [[1, "Toy story"], [2, "The Raid"]',
+                "Hint: each movie should be an object with its id and title",
+            ),
         ),
         ("06.1", grown("/catalog", catalog_by_title), "failed", "Hint: the movies are right but not their order"),
         (
@@ -244,14 +246,13 @@ test_try_it_checks = try_it_test(
             "06.2",
             grown("/movies/<int:movie_id>/pair", pair_bare_tuple),
             "failed",
-            "GET /movies/2/pair answered 500 INTERNAL SERVER ERROR because the view raised TypeError: The view "
-            "function did not return a valid response",
-        ),
-        (
-            "06.2",
-            grown("/movies/<int:movie_id>/pair", pair_bare_tuple),
-            "failed",
-            "Hint: Flask reads a tuple returned from a view as (body, status), not as data: jsonify(pair)",
+            (
+                (
+                    "GET /movies/2/pair answered 500 INTERNAL SERVER ERROR because the view raised TypeError: The view "
+                    "function did not return a valid response"
+                ),
+                "Hint: Flask reads a tuple returned from a view as (body, status), not as data: jsonify(pair)",
+            ),
         ),
         (
             "06.2",
@@ -269,14 +270,13 @@ test_try_it_checks = try_it_test(
             "06.2",
             grown("/movies/<int:movie_id>/pair", pair_unchecked),
             "failed",
-            "GET /movies/9/pair answered 500 INTERNAL SERVER ERROR because the view raised KeyError: 9 in "
-            "pair_unchecked(), line",
-        ),
-        (
-            "06.2",
-            grown("/movies/<int:movie_id>/pair", pair_unchecked),
-            "failed",
-            "Hint: look the id up before you use it, as movie() does",
+            (
+                (
+                    "GET /movies/9/pair answered 500 INTERNAL SERVER ERROR because the view raised KeyError: 9 in "
+                    "pair_unchecked(), line"
+                ),
+                "Hint: look the id up before you use it, as movie() does",
+            ),
         ),
         (
             "06.2",

@@ -236,14 +236,13 @@ test_try_it_checks = try_it_test(
             "09.1",
             movie_app(movie_plain_abort),
             "failed",
-            "Hint: 'description' should be 'There is no movie with id 9.', not 'The requested URL was not found on the "
-            "server.",
-        ),
-        (
-            "09.1",
-            movie_app(movie_plain_abort),
-            "failed",
-            'give abort() the sentence to send: abort(404, description=f"There is no movie with id {movie_id}.")',
+            (
+                (
+                    "Hint: 'description' should be 'There is no movie with id 9.', not 'The requested URL was not "
+                    "found on the server."
+                ),
+                'give abort() the sentence to send: abort(404, description=f"There is no movie with id {movie_id}.")',
+            ),
         ),
         (
             "09.1",

@@ -253,26 +253,27 @@ test_try_it_checks = try_it_test_on_fresh_databases(
         ("10.1", grown("GET", "/cities/biggest", biggest_right), "passed", "on every request"),
         ("10.2", grown("GET", "/cities/by-name/<name>", by_name_right), "passed", "none is called so"),
         # test that typical wrong answers fail with a hint that names the mistake
-        ("10.1", grown("GET", "/cities/biggest", biggest_ascending), "failed", '"name": "Bratislava"'),
         (
             "10.1",
             grown("GET", "/cities/biggest", biggest_ascending),
             "failed",
-            "; that is the smallest city: sort from the largest down, City.population.desc().",
+            (
+                '"name": "Bratislava"',
+                "; that is the smallest city: sort from the largest down, City.population.desc().",
+            ),
         ),
         ("10.1", grown("GET", "/cities/biggest", biggest_as_list), "failed", "Hint: answer one city, not a list"),
         (
             "10.1",
             grown("GET", "/cities/biggest", biggest_remembered),
             "failed",
-            'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected {"id": 9, '
-            '"name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6',
-        ),
-        (
-            "10.1",
-            grown("GET", "/cities/biggest", biggest_remembered),
-            "failed",
-            "after Tokyo was added to the database, the answer should change",
+            (
+                (
+                    'GET /cities/biggest answered {"id": 6, "name": "New York", "population": 8550000}, expected '
+                    '{"id": 9, "name": "Tokyo", "population": 37400000}. Hint: \'id\' should be 9, not 6'
+                ),
+                "after Tokyo was added to the database, the answer should change",
+            ),
         ),
         (
             "10.1",
@@ -284,39 +285,37 @@ test_try_it_checks = try_it_test_on_fresh_databases(
             "10.2",
             grown("GET", "/cities/by-name/<name>", by_name_in_sql_text),
             "failed",
-            "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised OperationalError",
-        ),
-        (
-            "10.2",
-            grown("GET", "/cities/by-name/<name>", by_name_in_sql_text),
-            "failed",
-            "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, "
-            "db.select(City).filter_by(name=name).",
-        ),
-        (
-            "10.2",
-            grown("GET", "/cities/by-name/<name>", by_name_none),
-            "failed",
-            "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised AttributeError: "
-            "'NoneType' object has no attribute 'serialize'",
+            (
+                (
+                    "GET /cities/by-name/O'Fallon answered 500 INTERNAL SERVER ERROR because the view raised "
+                    "OperationalError"
+                ),
+                (
+                    "Hint: never paste a name into SQL text: let SQLAlchemy send it apart, "
+                    "db.select(City).filter_by(name=name)."
+                ),
+            ),
         ),
         (
             "10.2",
             grown("GET", "/cities/by-name/<name>", by_name_none),
             "failed",
-            "Hint: when no city has the name, stop with abort(404, description=…)",
+            (
+                (
+                    "GET /cities/by-name/Atlantis answered 500 INTERNAL SERVER ERROR because the view raised "
+                    "AttributeError: 'NoneType' object has no attribute 'serialize'"
+                ),
+                "Hint: when no city has the name, stop with abort(404, description=…)",
+            ),
         ),
         (
             "10.2",
             grown("GET", "/cities/by-name/<name>", by_name_plain_404),
             "failed",
-            "Hint: 'description' should be 'no city is called Atlantis', not 'The requested URL was not found",
-        ),
-        (
-            "10.2",
-            grown("GET", "/cities/by-name/<name>", by_name_plain_404),
-            "failed",
-            'description=f"no city is called {name}"',
+            (
+                "Hint: 'description' should be 'no city is called Atlantis', not 'The requested URL was not found",
+                'description=f"no city is called {name}"',
+            ),
         ),
         # test that an app on the workbook's own database is refused before the check writes anything
         (

@@ -133,18 +133,21 @@ def run_check(exercise, app, notebook=None):
 def expect_check(exercise, app, status, says, notebook=None):
     """Assert that the check of ``exercise`` on ``app`` (as :func:`run_check` takes it) ends in ``status``.
 
-    ``says`` is a part of its message; a check that passed, and only that, has ``passed`` true.
+    ``says`` is a part of its message, or a tuple of parts that must all be in it (one check run for
+    all of them); a check that passed, and only that, has ``passed`` true.
     """
     result = run_check(exercise, app, notebook)
     assert (result.exercise, result.status, result.passed) == (exercise, status, status == "passed"), result.message
-    assert says in result.message
+    for part in (says,) if isinstance(says, str) else says:
+        assert part in result.message
 
 
 def try_it_test(cases, notebook=None):
     """Return a chapter's test of its "Try it" checks: ``test_try_it_checks = try_it_test([...], NOTEBOOK)``.
 
     Each case is ``(exercise, app, status, says)``: the check of ``exercise`` on ``app`` (an app, its
-    factory, MISSING, or the name of ``notebook``'s function) ends in ``status`` and its message has ``says``.
+    factory, MISSING, or the name of ``notebook``'s function) ends in ``status`` and its message has ``says``
+    (a part, or a tuple of parts: one case a wrong answer, however many parts of its message it checks).
     """
 
     @pytest.mark.parametrize(("exercise", "app", "status", "says"), cases)
