@@ -9,7 +9,7 @@ import pytest
 import requests
 from flask import Flask, jsonify
 
-from tests.helpers.support import MISSING, assert_clear_4xx, factory_placeholder, flask_cli, placeholder, try_it_test
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import hello
 from tourapp.notebook.terminal import flask_run_banner
@@ -27,17 +27,14 @@ def test_index_says_hello(client):
     assert response.content_type == "text/html; charset=utf-8"
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "status"),
+test_bad_requests_get_a_clear_4xx = clear_4xx_test(
     [
         ("GET", "/nowhere", 404),  # test that an unknown route is a 404, not a 500
         ("POST", "/", 405),  # test that a wrong method is refused with 405
         ("DELETE", "/", 405),
         ("GET", "/%ff%fe", 404),  # test that invalid UTF-8 in the path is a clean 404
-    ],
+    ]
 )
-def test_bad_requests_get_a_clear_4xx(client, method, path, status):
-    assert_clear_4xx(client, method, path, status)
 
 
 def test_over_a_real_socket(live):

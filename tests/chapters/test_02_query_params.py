@@ -6,7 +6,15 @@ import pytest
 import requests
 from flask import request
 
-from tests.helpers.support import MISSING, assert_clear_4xx, factory_placeholder, flask_cli, placeholder, try_it_test
+from tests.helpers.support import (
+    MISSING,
+    clear_4xx_test,
+    client_fixture,
+    factory_placeholder,
+    flask_cli,
+    placeholder,
+    try_it_test,
+)
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import query_params
 
@@ -18,9 +26,7 @@ MARKUP = [
 ]
 
 
-@pytest.fixture
-def client():
-    return query_params.create_app({"TESTING": True}).test_client()
+client = client_fixture(query_params.create_app)
 
 
 @pytest.mark.parametrize(
@@ -77,8 +83,7 @@ def test_a_long_name_is_echoed_whole(client):
     assert client.get("/greet", query_string={"name": name}).text == f"Hello {name}"
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "status"),
+test_bad_requests_get_a_clear_4xx = clear_4xx_test(
     [
         ("GET", "/nowhere", 404),  # test that an unknown route is a 404
         ("GET", "/greet/Lucia", 404),  # test that the name belongs in the query, not the path
@@ -86,10 +91,8 @@ def test_a_long_name_is_echoed_whole(client):
         ("POST", "/greet?name=Lucia", 405),  # test that a wrong method is refused with 405
         ("DELETE", "/", 405),
         ("GET", "/%ff%fe", 404),  # test that invalid UTF-8 in the path is a clean 404
-    ],
+    ]
 )
-def test_bad_requests_get_a_clear_4xx(client, method, url, status):
-    assert_clear_4xx(client, method, url, status)
 
 
 def test_transcript_over_a_real_socket(live):

@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from tests.helpers.support import (
     MISSING,
+    client_fixture,
     factory_placeholder,
     flask_cli,
     from_notebook,
@@ -22,10 +23,7 @@ from tests.helpers.support import grown as grown_from
 from tourapp.chapters import movies, templates
 from tourapp.chapters.paths import TEMPLATES
 
-
-@pytest.fixture
-def client():
-    return templates.create_app({"TESTING": True}).test_client()
+client = client_fixture(templates.create_app)
 
 
 def test_greet_renders_the_page_from_the_base_template(client):

@@ -175,8 +175,6 @@ def kernel_processes(lab):
     return pids
 
 
-
-
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 serving the repository, driven in a browser context.
 

@@ -171,12 +171,34 @@ def try_it_test_on_fresh_databases(cases):
     return test_try_it_checks
 
 
-def assert_clear_4xx(client, method, path, status):
-    """Assert that a bad request gets ``status``, and a wrong method (405) the Allow header of a GET route."""
-    response = client.open(path, method=method)
-    assert response.status_code == status
-    if status == 405:
-        assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+def client_fixture(create_app):
+    """Return a chapter's ``client`` fixture: ``client = client_fixture(movies.create_app)``.
+
+    The client is a Flask test client of ``create_app({"TESTING": True})``, a new app for every test.
+    """
+
+    @pytest.fixture
+    def client():
+        return create_app({"TESTING": True}).test_client()
+
+    return client
+
+
+def clear_4xx_test(cases):
+    """Return a chapter's test of bad requests: ``test_bad_requests_get_a_clear_4xx = clear_4xx_test([...])``.
+
+    Each case is ``(method, path, status)``: the chapter's ``client`` fixture sends it and gets ``status``;
+    a wrong method (405) also gets the Allow header of a GET route.
+    """
+
+    @pytest.mark.parametrize(("method", "path", "status"), cases)
+    def test_bad_requests_get_a_clear_4xx(client, method, path, status):
+        response = client.open(path, method=method)
+        assert response.status_code == status
+        if status == 405:
+            assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
+
+    return test_bad_requests_get_a_clear_4xx
 
 
 def site_packages(python):
