@@ -28,19 +28,19 @@ FIXTURES = ("app", "client", "runner")
 )
 def signing_says_thanks(test):
     """Run the learner's test on the forms app, on one that loses the flash, and on one that does not redirect."""
-    _expect_passes(test, _app())
-    _expect_fails(
+    _expect_catches(
         test,
-        _app(guestbook=_loses_the_flash),
-        "loses the flashed message on the way",
-        "follow the redirect (follow_redirects=True) and assert that the page says Thank you for signing, Ann!",
-    )
-    _expect_fails(
-        test,
-        _app(guestbook=_does_not_redirect),
-        "answers the POST with the page itself instead of a redirect",
-        "assert the redirect too: response.history[0].status_code == 302, or post without following and check "
-        "response.location",
+        (
+            {"guestbook": _loses_the_flash},
+            "loses the flashed message on the way",
+            "follow the redirect (follow_redirects=True) and assert that the page says Thank you for signing, Ann!",
+        ),
+        (
+            {"guestbook": _does_not_redirect},
+            "answers the POST with the page itself instead of a redirect",
+            "assert the redirect too: response.history[0].status_code == 302, or post without following and check "
+            "response.location",
+        ),
     )
 
 
@@ -53,19 +53,19 @@ def signing_says_thanks(test):
 )
 def login_remembers_the_user(test):
     """Run the learner's test on the forms app, on one that forgets the user, and on one that takes any password."""
-    _expect_passes(test, _app())
-    _expect_fails(
+    _expect_catches(
         test,
-        _app(login=_forgets_the_user),
-        "redirects after a log-in but keeps no user in the session",
-        'after logging in, look into the session: with client.session_transaction() as session: assert session["user"] '
-        '== "ada"',
-    )
-    _expect_fails(
-        test,
-        _app(login=_takes_any_password),
-        "logs in with any password",
-        "log in once more with a wrong password and assert that the answer is 400 and no user is in the session",
+        (
+            {"login": _forgets_the_user},
+            "redirects after a log-in but keeps no user in the session",
+            "after logging in, look into the session: with client.session_transaction() as session: assert "
+            'session["user"] == "ada"',
+        ),
+        (
+            {"login": _takes_any_password},
+            "logs in with any password",
+            "log in once more with a wrong password and assert that the answer is 400 and no user is in the session",
+        ),
     )
 
 
@@ -150,18 +150,22 @@ def _run(test, app):
     return None
 
 
-def _expect_passes(test, app):
-    failed = _run(test, app)
+def _expect_catches(test, *bugs):
+    """Expect ``test`` to pass on the forms app and to fail on each broken copy of it.
+
+    Each bug is ``(broken, what, hint)``: ``broken`` breaks views as :func:`_app` takes it, ``what`` says what
+    the broken app does, ``hint`` how a test would catch it.
+    """
+    failed = _run(test, _app())
     if failed is not None:
         raise Miss(
             f"{test.__name__}() failed for the right app with {describe(failed)}{where(failed, test.__name__)}.",
             "a test of a working app must pass: compare with what the app really answers",
         )
-
-
-def _expect_fails(test, app, broken, hint):
-    if _run(test, app) is None:
-        raise Miss(
-            f"{test.__name__}() passed for an app that {broken}: a test that passes either way cannot catch that bug.",
-            hint,
-        )
+    for broken, what, hint in bugs:
+        if _run(test, _app(**broken)) is None:
+            raise Miss(
+                f"{test.__name__}() passed for an app that {what}: a test that passes either way cannot catch that "
+                f"bug.",
+                hint,
+            )
