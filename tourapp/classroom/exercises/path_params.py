@@ -22,13 +22,12 @@ def add(probe):
             text,
             "the numbers were joined as text: with <int:a> the view gets an int, and ints add up" if joined else None,
         )
-    not_a_number = (
+    _expect_404(
+        probe,
+        "/add/2/three/",
         "'three' is not a number: with <int:b> in the rule such a path matches no route, and Flask answers "
-        "404 by itself"
+        "404 by itself",
     )
-    with hinted(not_a_number):
-        response = probe.get("/add/2/three/")
-    expect_status(response, 404, not_a_number)
     response = probe.get("/add/2/3")
     expect_status(
         response, 308, "end the rule with a slash, /add/<int:a>/<int:b>/, and Flask redirects the form without it"
@@ -44,10 +43,7 @@ def add(probe):
 )
 def guest_number(probe):
     """Check that GET /guests/<name>/ finds a guest's number, beside the chapter's int rule."""
-    for path, text in [("/guests/Robert/", "Robert is guest 2"), ("/guests/Lucia/", "Lucia is guest 1")]:
-        response = probe.get(path)
-        expect_status(response, 200)
-        expect_text(response, text)
+    _expect_answers(probe, [("/guests/Robert/", "Robert is guest 2"), ("/guests/Lucia/", "Lucia is guest 1")])
     response = probe.get("/guests/2/")
     expect_status(
         response,
@@ -59,13 +55,12 @@ def guest_number(probe):
         "Guest 2 is Robert",
         "digits should still reach the chapter's guest() view: Flask tries the <int:…> rule before a plain <name> one",
     )
-    unknown = (
+    _expect_404(
+        probe,
+        "/guests/Nobody/",
         "a name that is not in GUESTS should be a 404: call abort(404) when no guest has that name, as guest() "
-        "does for numbers"
+        "does for numbers",
     )
-    with hinted(unknown):
-        response = probe.get("/guests/Nobody/")
-    expect_status(response, 404, unknown)
 
 
 @exercise(
@@ -76,23 +71,37 @@ def guest_number(probe):
 )
 def languages(probe):
     """Check that GET /greet/<lang>/<name>/ greets in en, es or fr, and refuses other languages."""
-    for path, text in [
-        ("/greet/en/Robert/", "Hello Robert"),
-        ("/greet/es/Lucia/", "Hola Lucia"),
-        ("/greet/fr/Peter/", "Bonjour Peter"),
-    ]:
-        response = probe.get(path)
-        expect_status(response, 200)
-        expect_text(response, text)
+    _expect_answers(
+        probe,
+        [
+            ("/greet/en/Robert/", "Hello Robert"),
+            ("/greet/es/Lucia/", "Hola Lucia"),
+            ("/greet/fr/Peter/", "Bonjour Peter"),
+        ],
+    )
     response = probe.get("/greet/Robert/")
     expect_status(
         response, 200, "the chapter's /greet/<name>/ should still answer: add your route to the app create_app builds"
     )
     expect_text(response, "Hello Robert")
-    other = (
+    _expect_404(
+        probe,
+        "/greet/de/Robert/",
         "a language the app does not speak should be a 404: <any(en, es, fr):lang> in the rule matches only those "
-        "three words"
+        "three words",
     )
-    with hinted(other):
-        response = probe.get("/greet/de/Robert/")
-    expect_status(response, 404, other)
+
+
+def _expect_answers(probe, answers):
+    """GET each ``(path, text)``'s path and expect a 200 with exactly that text."""
+    for path, text in answers:
+        response = probe.get(path)
+        expect_status(response, 200)
+        expect_text(response, text)
+
+
+def _expect_404(probe, path, hint):
+    """GET ``path`` and expect a 404; ``hint`` goes with any other answer, a view's error included."""
+    with hinted(hint):
+        response = probe.get(path)
+    expect_status(response, 404, hint)
