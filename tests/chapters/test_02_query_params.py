@@ -6,15 +6,7 @@ import pytest
 import requests
 from flask import request
 
-from tests.helpers.support import (
-    MISSING,
-    clear_4xx_test,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import query_params
 
@@ -26,7 +18,9 @@ MARKUP = [
 ]
 
 
-client = client_fixture(query_params.create_app)
+@pytest.fixture
+def client():
+    return query_params.create_app({"TESTING": True}).test_client()
 
 
 @pytest.mark.parametrize(

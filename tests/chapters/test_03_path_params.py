@@ -5,15 +5,7 @@ from functools import partial
 import pytest
 import requests
 
-from tests.helpers.support import (
-    MISSING,
-    clear_4xx_test,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import path_params
 
@@ -25,7 +17,9 @@ MARKUP = [
 ]
 
 
-client = client_fixture(path_params.create_app)
+@pytest.fixture
+def client():
+    return path_params.create_app({"TESTING": True}).test_client()
 
 
 @pytest.mark.parametrize(

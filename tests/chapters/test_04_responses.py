@@ -7,7 +7,7 @@ import requests
 from flask import make_response, url_for
 from markupsafe import escape
 
-from tests.helpers.support import MISSING, client_fixture, factory_placeholder, flask_cli, placeholder, try_it_test
+from tests.helpers.support import MISSING, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import responses
 
@@ -19,7 +19,9 @@ MARKUP = [
 ]
 
 
-client = client_fixture(responses.create_app)
+@pytest.fixture
+def client():
+    return responses.create_app({"TESTING": True}).test_client()
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,7 @@ import flask
 import pytest
 import requests
 
-from tests.helpers.support import (
-    MISSING,
-    clear_4xx_test,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import files
 from tourapp.chapters.paths import ROOT, STATIC
@@ -52,7 +44,9 @@ TRAVERSALS = [
 ]
 
 
-client = client_fixture(files.create_app)
+@pytest.fixture
+def client():
+    return files.create_app({"TESTING": True}).test_client()
 
 
 def test_image_is_the_png_from_static(client):

@@ -6,22 +6,16 @@ import pytest
 import requests
 from flask import abort, jsonify, request
 
-from tests.helpers.support import (
-    MISSING,
-    clear_4xx_test,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import movies
 
 TABLE = '{"1":"Toy story","2":"The Raid","3":"Hero","4":"Ip Man","5":"Kung Fu Panda"}'
 
 
-client = client_fixture(movies.create_app)
+@pytest.fixture
+def client():
+    return movies.create_app({"TESTING": True}).test_client()
 
 
 def test_movies_is_the_tutorials_json_object(client):

@@ -10,20 +10,15 @@ import requests
 from flask import Flask, render_template, render_template_string
 from markupsafe import escape
 
-from tests.helpers.support import (
-    MISSING,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    from_notebook,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, factory_placeholder, flask_cli, from_notebook, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import movies, templates
 from tourapp.chapters.paths import TEMPLATES
 
-client = client_fixture(templates.create_app)
+
+@pytest.fixture
+def client():
+    return templates.create_app({"TESTING": True}).test_client()
 
 
 def test_greet_renders_the_page_from_the_base_template(client):

@@ -9,15 +9,7 @@ import pytest
 import requests
 from flask import current_app, render_template_string
 
-from tests.helpers.support import (
-    MISSING,
-    clear_4xx_test,
-    client_fixture,
-    factory_placeholder,
-    flask_cli,
-    placeholder,
-    try_it_test,
-)
+from tests.helpers.support import MISSING, clear_4xx_test, factory_placeholder, flask_cli, placeholder, try_it_test
 from tests.helpers.support import grown as grown_from
 from tourapp.chapters import static_files
 from tourapp.chapters.paths import STATIC
@@ -25,7 +17,9 @@ from tourapp.chapters.paths import STATIC
 LINKS = re.compile(r'<(?:img src|link rel="stylesheet" href)="([^"]+)"')
 
 
-client = client_fixture(static_files.create_app)
+@pytest.fixture
+def client():
+    return static_files.create_app({"TESTING": True}).test_client()
 
 
 def test_home_page_links_the_picture_both_ways(client):

@@ -5,7 +5,7 @@ import requests
 from flask import abort, render_template_string
 
 from tests.helpers.support import MISSING as UNDEFINED
-from tests.helpers.support import client_fixture, factory_placeholder, flask_cli, grown, placeholder, try_it_test
+from tests.helpers.support import factory_placeholder, flask_cli, grown, placeholder, try_it_test
 from tourapp.chapters import errors, movies
 
 JSON = {"Accept": "application/json"}
@@ -26,7 +26,9 @@ MISSING = [
 ]
 
 
-client = client_fixture(errors.create_app)
+@pytest.fixture
+def client():
+    return errors.create_app({"TESTING": True}).test_client()
 
 
 @pytest.mark.parametrize(

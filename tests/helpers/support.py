@@ -171,19 +171,6 @@ def try_it_test_on_fresh_databases(cases):
     return test_try_it_checks
 
 
-def client_fixture(create_app):
-    """Return a chapter's ``client`` fixture: ``client = client_fixture(movies.create_app)``.
-
-    The client is a Flask test client of ``create_app({"TESTING": True})``, a new app for every test.
-    """
-
-    @pytest.fixture
-    def client():
-        return create_app({"TESTING": True}).test_client()
-
-    return client
-
-
 def clear_4xx_test(cases):
     """Return a chapter's test of bad requests: ``test_bad_requests_get_a_clear_4xx = clear_4xx_test([...])``.
 
