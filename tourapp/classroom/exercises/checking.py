@@ -79,6 +79,10 @@ def run(exercise_id: str, app: object = _MISSING) -> Result:
         else:
             flask_app = _build(exercise, app)
             with _served(flask_app) as probe:
+                if exercise.own_database:
+                    from .cities import expect_outside_workbook  # SQLAlchemy: only for the database chapters
+
+                    expect_outside_workbook(probe, exercise.own_database)
                 exercise.check(probe)
     except NotDone as exc:
         return Result(exercise.id, exercise.title, "not done", f"not done yet: {exc}")

@@ -44,6 +44,9 @@ class Exercise:
     # "project": the learner's function writes files into a project folder and returns the folder,
     # which the check runs in subprocesses (chapter 17).
     kind: str = "app"
+    # Set for a check that writes to the app's database: the hint for building the app on a database
+    # of its own. The check then refuses an app on the workbook's database before it starts.
+    own_database: str | None = None
 
     @property
     def chapter(self) -> str:
@@ -51,13 +54,15 @@ class Exercise:
         return self.id.partition(".")[0]
 
 
-def exercise(id: str, title: str, *, name: str, goal: str, kind: str = "app") -> Callable[[_Check], _Check]:
+def exercise(
+    id: str, title: str, *, name: str, goal: str, kind: str = "app", own_database: str | None = None
+) -> Callable[[_Check], _Check]:
     """Register the decorated function as the check of exercise ``id``."""
 
     def register(check: _Check) -> _Check:
         if id in _EXERCISES and _EXERCISES[id].check.__qualname__ != check.__qualname__:
             raise ValueError(f"exercise {id} is defined twice")
-        _EXERCISES[id] = Exercise(id, title, name, goal, check, kind)
+        _EXERCISES[id] = Exercise(id, title, name, goal, check, kind, own_database)
         return check
 
     return register

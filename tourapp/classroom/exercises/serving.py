@@ -3,7 +3,6 @@
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .api import token_header
-from .cities import expect_outside_workbook
 from .expect import Miss, expect_json, expect_status, json_body
 from .registry import exercise
 
@@ -15,12 +14,12 @@ CLIENT = "203.0.113.7"  # the client, as the first of two proxies saw it
     "14.1",
     "Two proxies",
     name="two_proxies_app",
+    own_database=FRESH,
     goal="behind a load balancer and nginx, /request-info reports the client's address, "
     "not a proxy's nor a forged one.",
 )
 def two_proxies(probe):
     """Check that the app believes exactly two X-Forwarded-For values."""
-    expect_outside_workbook(probe, FRESH)
     for forwarded in (f"{CLIENT}, 10.0.0.2", f"6.6.6.6, {CLIENT}, 10.0.0.2"):
         response = probe.get("/request-info", headers={"X-Forwarded-For": forwarded})
         expect_status(response, 200, "start from serving.create_app(…), which has the /request-info route")
@@ -56,11 +55,11 @@ def two_proxies(probe):
     "14.2",
     "A smaller limit",
     name="small_body_app",
+    own_database=FRESH,
     goal="POST /cities refuses a body over 1 KiB with a JSON 413 and still takes a city of a few bytes.",
 )
 def small_body(probe):
     """Check that MAX_CONTENT_LENGTH is 1024: a 2 KiB city is refused, a small one is created."""
-    expect_outside_workbook(probe, FRESH)
     big = {"name": "x" * 200, "population": 1, "padding": "y" * 2000}
     auth = token_header(probe)
     response = probe.post("/cities", json=big, headers=auth)
