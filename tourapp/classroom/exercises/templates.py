@@ -23,8 +23,7 @@ _EXTEND = 'start the template with {% extends "base.html" %} and fill its title 
 )
 def movie_list(probe):
     """Check that GET /movies/ renders a page, framed by base.html, that lists every title."""
-    response = _page(probe, "/movies/")
-    _expect_title(response, "Movies")
+    response = _page(probe, "/movies/", "Movies")
     items = _texts(response.text, "li")
     if items == TITLES:
         _expect_template_file(response, "movies.html")
@@ -51,9 +50,8 @@ def welcome(probe):
     """Check that GET /welcome/<name>/ puts the name in bold, escaped, and never runs it as template code."""
     pages = []
     for name in ("Peter", "<i>Ann", "{{7*7}}"):
-        response = _page(probe, f"/welcome/{name}/")
+        response = _page(probe, f"/welcome/{name}/", "Welcome")
         pages.append(response)
-        _expect_title(response, "Welcome")
         expected = f"<p>Welcome, <b>{escape(name)}</b>!</p>"
         if expected in response.text:
             continue
@@ -83,8 +81,7 @@ def welcome(probe):
 )
 def home(probe):
     """Check that GET /home/ keeps its title but fills base.html's header block with a line of its own."""
-    response = _page(probe, "/home/")
-    _expect_title(response, "Home")
+    response = _page(probe, "/home/", "Home")
     headers = _texts(response.text, "header")
     expected = "Welcome to the Flask Tour"
     if headers == [expected]:
@@ -100,8 +97,8 @@ def home(probe):
     raise Miss(f"GET /home/ has the header {_list(headers)}, expected {_list([expected])}.", hint)
 
 
-def _page(probe, path):
-    """GET an HTML page and expect 200 and text/html; note the templates it was rendered from."""
+def _page(probe, path, title):
+    """GET an HTML page and expect 200, text/html and ``title``; note the templates it was rendered from."""
     rendered = []
 
     def note(sender, template, context, **extra):
@@ -113,6 +110,7 @@ def _page(probe, path):
     expect_status(response, 200)
     expect_mimetype(response, "text/html")
     response.templates = rendered
+    _expect_title(response, title)
     return response
 
 
