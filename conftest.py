@@ -6,7 +6,6 @@ from tourapp.classroom.recording import kernel_environment
 kernel_environment()
 
 
-
 def pytest_collection_modifyitems(session, config, items):
     """Hand out the notebooks first, the last chapter first: the later ones start servers and processes.
 
@@ -17,11 +16,3 @@ def pytest_collection_modifyitems(session, config, items):
     # a stable sort, reverse included: each notebook's cells keep their order
     notebooks.sort(key=lambda item: item.path.name, reverse=True)
     items[:] = notebooks + [item for item in items if item.path.suffix != ".ipynb"]
-
-
-def pytest_configure(config):
-    """Build chapter 16's database once, in the main process, before xdist starts its workers."""
-    if not hasattr(config, "workerinput"):
-        # Importing the chapter's module creates instance/blog.db and its tables (its module-level app); in a
-        # fresh clone four workers importing it at once raced to CREATE the same tables.
-        import tourapp.chapters.blog  # noqa: F401

@@ -481,7 +481,7 @@ def test_links_and_redirects_work_under_a_jupyterhub_prefix(two_users):
 def _wrong_methods():
     """List (method, path) for every route of the blog and every method it does not accept."""
     cases = []
-    for rule in blog.app.url_map.iter_rules():
+    for rule in blog.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map.iter_rules():
         path = rule.rule.replace("<int:post_id>", "1")
         cases += [(m, path) for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m not in rule.methods]
     return cases

@@ -118,8 +118,9 @@ def test_chapter_has_its_module_exercises_and_test_file_and_shows_the_real_code(
     if entry.module:
         module = importlib.import_module(entry.app)
         # 01 is the classic hello.py, a module-level app; every later chapter builds its app in a factory,
-        # and most also keep one built app for `flask --app`. Chapters 14 and 15 keep none: their factory
-        # refuses to build an app without settings from the environment (FLASK_SECRET_KEY).
+        # and most also keep one built app for `flask --app`. Chapters 14 to 16 keep none: 14 and 15's factory
+        # refuses to build an app without settings from the environment (FLASK_SECRET_KEY), and 16's creates
+        # its database, which importing the module must not do. `flask --app` calls their create_app().
         assert isinstance(getattr(module, "app", None), Flask) or entry.number >= "14"
         assert entry.number == "01" or callable(module.create_app)
     checks = for_chapter(entry.number)

@@ -191,6 +191,3 @@ def _own_post(post_id):
 def _local(target):
     """Return ``target`` if it is a path on this site, else None: never redirect to another site."""
     return target if target and LOCAL_PATH.fullmatch(target) else None
-
-
-app = create_app()
