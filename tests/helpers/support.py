@@ -188,6 +188,26 @@ def clear_4xx_test(cases):
     return test_bad_requests_get_a_clear_4xx
 
 
+def traversal_test(cases, page=None):
+    """Return a chapter's test that paths climbing out of its folders get a 404.
+
+    ``test_traversal_is_a_404 = traversal_test([...])`` in the chapter's test file.
+
+    Each case is ``(path, secret)``: the chapter's ``client`` fixture follows the redirects Werkzeug answers
+    with, ends on a 404 and never sends ``secret`` (a line of the file the path reaches for); with ``page``,
+    the 404 is a page that has it.
+    """
+
+    @pytest.mark.parametrize(("path", "secret"), cases)
+    def test_traversal_is_a_404(client, path, secret):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 404
+        assert page is None or page in response.text
+        assert secret not in response.data
+
+    return test_traversal_is_a_404
+
+
 def site_packages(python):
     """Return the folder another Python (a new virtual environment's) installs packages in: its purelib."""
     return subprocess.run(
