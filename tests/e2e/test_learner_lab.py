@@ -28,6 +28,7 @@ def stop(lab, url, token):
         pass
     lifecycle.stop_group(lab)
 
+
 VENV = Path(sys.prefix)
 
 
