@@ -281,17 +281,27 @@ def outside_address():
     return None if address.startswith("127.") else address
 
 
+def waitress(sqlite_url, options=(), **env):
+    """Start chapter 14's app under waitress on the database at ``sqlite_url``, with ``env`` added."""
+    return processes.waitress(FACTORY, env=server_env(sqlite_url, **env), ready_path="/cities", options=options)
+
+
+def request_info(server, headers):
+    """Ask the app behind ``server`` what it makes of a request sent with these headers."""
+    return requests.get(f"{server.url}/request-info", headers=headers, timeout=10).json()
+
+
+def seen_directly(server, prefix="/"):
+    """Return what the app sees of a client on this machine that reaches ``server`` directly."""
+    host = f"127.0.0.1:{server.port}"
+    return {"remote_addr": "127.0.0.1", "scheme": "http", "host": host, "url_root": f"{server.url}{prefix}"}
+
+
 def test_waitress_listens_on_loopback_and_ignores_forged_headers(sqlite_url):
-    with processes.waitress(FACTORY, env=server_env(sqlite_url), ready_path="/cities") as server:
+    with waitress(sqlite_url) as server:
         assert f"Serving on http://127.0.0.1:{server.port}" in server.log()
         # test that a client reaching it directly cannot pass itself off as someone else
-        seen = requests.get(f"{server.url}/request-info", headers=FORGED, timeout=10).json()
-        assert seen == {
-            "remote_addr": "127.0.0.1",
-            "scheme": "http",
-            "host": f"127.0.0.1:{server.port}",
-            "url_root": f"{server.url}/",
-        }
+        assert request_info(server, FORGED) == seen_directly(server)
         # test that nothing but this machine reaches it: the port is closed on its other address
         address = outside_address()
         if address:
@@ -300,24 +310,16 @@ def test_waitress_listens_on_loopback_and_ignores_forged_headers(sqlite_url):
 
 
 def test_waitress_behind_a_proxy_believes_the_proxys_header(sqlite_url):
-    env = server_env(sqlite_url, FLASK_PROXIES="1")
-    with processes.waitress(FACTORY, env=env, ready_path="/cities", options=TRUST_THE_PROXY) as server:
-        headers = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7", "X-Forwarded-Proto": "https"}
-        seen = requests.get(f"{server.url}/request-info", headers=headers, timeout=10).json()
+    with waitress(sqlite_url, TRUST_THE_PROXY, FLASK_PROXIES="1") as server:
+        seen = request_info(server, {"X-Forwarded-For": "6.6.6.6, 203.0.113.7", "X-Forwarded-Proto": "https"})
     assert seen["remote_addr"] == "203.0.113.7" and seen["scheme"] == "https"
 
 
 def test_waitress_drops_forwarded_headers_of_a_proxy_it_does_not_trust(sqlite_url):
     # test that with FLASK_PROXIES=1 but waitress not told of the proxy, its headers never reach the app
-    with processes.waitress(FACTORY, env=server_env(sqlite_url, FLASK_PROXIES="1"), ready_path="/cities") as server:
-        seen = requests.get(f"{server.url}/request-info", headers=FORGED, timeout=10).json()
-    # the prefix is no header waitress knows: only the app's ProxyFix (FLASK_PROXIES) decides on it
-    assert seen == {
-        "remote_addr": "127.0.0.1",
-        "scheme": "http",
-        "host": f"127.0.0.1:{server.port}",
-        "url_root": f"{server.url}/evil/",
-    }
+    with waitress(sqlite_url, FLASK_PROXIES="1") as server:
+        # the prefix is no header waitress knows: only the app's ProxyFix (FLASK_PROXIES) decides on it
+        assert request_info(server, FORGED) == seen_directly(server, prefix="/evil/")
 
 
 def test_trusted_hosts(monkeypatch, sqlite_url):
