@@ -51,6 +51,12 @@ SCRIPT = "<script>alert(1)</script>"
 TOKEN = "hostile-api-token"  # the API's (chapter 11) writes need it
 AUTH = f"Authorization: Bearer {TOKEN}"
 JSON = "Content-Type: application/json"
+# Payloads too long to read inline in the tables below.
+TEMPLATE_LOOP = "/greet/%7B%25%20for%20x%20in%20range(3)%20%25%7Dx%7B%25%20endfor%20%25%7D/"  # {% for %}…
+LONG_NAME = b'{"name": "' + b"a" * 300 + b'", "population": 5}'
+HUGE_POPULATION = b'{"name": "X", "population": ' + b"9" * 400 + b"}"
+HUGE_BODY = b'{"name": "' + b"a" * 100_000 + b'"}'
+OSLO = b'{"name": "Oslo", "population": 709000}'
 
 
 @pytest.fixture(scope="module")
@@ -148,15 +154,7 @@ CASES = [
     ("errors", "GET", "/%3Cscript%3Ealert(1)%3C%2Fscript%3E", (), b"", {404}, [SCRIPT]),
     # template syntax is data, never evaluated
     ("templates", "GET", "/greet/%7B%7B7*7%7D%7D/", (), b"", {200}, ["49"]),
-    (
-        "templates",
-        "GET",
-        "/greet/%7B%25%20for%20x%20in%20range(3)%20%25%7Dx%7B%25%20endfor%20%25%7D/",
-        (),
-        b"",
-        {200},
-        ["xxx"],
-    ),
+    ("templates", "GET", TEMPLATE_LOOP, (), b"", {200}, ["xxx"]),
     ("responses", "GET", "/users/%7B%7Bconfig%7D%7D", (), b"", {200}, ["SECRET_KEY"]),
     # CR/LF in names never becomes a header
     ("query_params", "GET", "/greet?name=x%0d%0aSet-Cookie:%20evil=1", (), b"", {200}, []),
@@ -177,39 +175,15 @@ CASES = [
     ("api", "POST", "/cities", (JSON, AUTH), b'{"name": 5, "population": "many"}', {400}, []),
     ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": true}', {400}, []),
     ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": -5}', {400}, []),
-    (
-        "api",
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "' + b"a" * 300 + b'", "population": 5}',
-        {400},
-        [],
-    ),
-    (
-        "api",
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "X", "population": ' + b"9" * 400 + b"}",
-        {400},
-        [],
-    ),
+    ("api", "POST", "/cities", (JSON, AUTH), LONG_NAME, {400}, []),
+    ("api", "POST", "/cities", (JSON, AUTH), HUGE_POPULATION, {400}, []),
     ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": 1e400}', {400}, []),
-    (
-        "api",
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "' + b"a" * 100_000 + b'"}',
-        {400, 413},
-        [],
-    ),
+    ("api", "POST", "/cities", (JSON, AUTH), HUGE_BODY, {400, 413}, []),
     ("api", "POST", "/cities", ("Content-Type: text/plain", AUTH), b'{"name": "X", "population": 5}', {400, 415}, []),
     ("api", "POST", "/cities", (JSON, AUTH), b'{"name": "X", "population": 5', {400}, []),
     ("api", "POST", "/cities", (JSON, AUTH), b"\xff\xfe{}", {400}, []),
     # writes without exactly the token are refused (401) and write nothing; the token is never echoed
-    ("api", "POST", "/cities", (JSON,), b'{"name": "Oslo", "population": 709000}', {401}, []),
+    ("api", "POST", "/cities", (JSON,), OSLO, {401}, []),
     ("api", "DELETE", "/cities/1", (), b"", {401}, []),
     ("api", "DELETE", "/cities/1", ("Authorization: Bearer hostile-guess",), b"", {401}, ["hostile-guess"]),
     ("api", "DELETE", "/cities/1", (f"Authorization: Bearer {TOKEN.upper()}",), b"", {401}, [TOKEN.upper()]),
@@ -223,16 +197,8 @@ CASES = [
     ("api", "DELETE", "/cities/1", ("Authorization: Bearer hostile-guess", AUTH), b"", {401}, [TOKEN]),
     ("api", "DELETE", "/cities/1", ("Authorization: Bearer \xff\xfe\u00e9",), b"", {401}, []),  # not ASCII: no 500
     ("api", "DELETE", "/cities/1", ("Authorization: Bearer " + "a" * 8000,), b"", {401, 431}, []),
-    ("api", "POST", "/cities", (JSON, "Authorization: Bearer"), b'{"name": "Oslo", "population": 709000}', {401}, []),
-    (
-        "api",
-        "POST",
-        "/cities?token=" + TOKEN,
-        (JSON,),
-        b'{"name": "Oslo", "population": 709000}',
-        {401},
-        [],
-    ),  # only the header counts
+    ("api", "POST", "/cities", (JSON, "Authorization: Bearer"), OSLO, {401}, []),
+    ("api", "POST", "/cities?token=" + TOKEN, (JSON,), OSLO, {401}, []),  # only the header counts
     # very long URLs and invalid UTF-8 percent-escapes
     ("query_params", "GET", "/greet?name=" + "a" * 70_000, (), b"", {200, 414, 431}, []),
     ("path_params", "GET", "/greet/" + "a" * 10_000 + "/", (), b"", {200}, []),
@@ -458,51 +424,19 @@ def test_served_chapters_listen_on_loopback_only_without_debug(servers, monkeypa
 
 # Chapter 15's app on PostgreSQL (behind one proxy), behind the same raw socket: SQL-looking input is data,
 # big bodies are refused before they are read, forged hosts and forwarded addresses are not believed.
+SQL_NAMES = ["x'); DROP TABLE cities;--", "$$; TRUNCATE cities; $$", "\\\\x27 OR 1=1 --"]
+OVER_16_KB = b"a" * 20_000  # chapter 15's MAX_CONTENT_LENGTH is 16 KiB
 PRODUCTION_CASES = [
-    (
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "x\'); DROP TABLE cities;--", "population": 1}',
-        {201},
-        1,
-    ),
-    (
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "$$; TRUNCATE cities; $$", "population": 1}',
-        {201},
-        1,
-    ),
-    (
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "\\\\x27 OR 1=1 --", "population": 1}',
-        {201},
-        1,
-    ),
+    *[
+        ("POST", "/cities", (JSON, AUTH), b'{"name": "%s", "population": 1}' % name.encode(), {201}, 1)
+        for name in SQL_NAMES
+    ],
     ("GET", "/cities/1%3BDELETE%20FROM%20cities", (), b"", {404}, 0),
-    ("POST", "/cities", (JSON,), b'{"name": "Oslo", "population": 709000}', {401}, 0),  # no token, no write
+    ("POST", "/cities", (JSON,), OSLO, {401}, 0),  # no token, no write
     ("DELETE", "/cities/1", ("Authorization: Bearer guess",), b"", {401}, 0),
     ("GET", "/cities?page=1%3B%20DROP%20TABLE%20cities", (), b"", {400}, 0),
-    (
-        "POST",
-        "/cities",
-        (JSON, AUTH),
-        b'{"name": "' + b"a" * 20_000 + b'", "population": 1}',
-        {413},
-        0,
-    ),
-    (
-        "POST",
-        "/cities",
-        ("Content-Type: application/x-www-form-urlencoded", AUTH),
-        b"name=" + b"a" * 20_000,
-        {400, 413},
-        0,
-    ),
+    ("POST", "/cities", (JSON, AUTH), b'{"name": "' + OVER_16_KB + b'", "population": 1}', {413}, 0),
+    ("POST", "/cities", (FORM, AUTH), b"name=" + OVER_16_KB, {400, 413}, 0),
     ("GET", "/cities/1", ("X-Forwarded-Host: evil.example.com\r\nX-Injected: 1",), b"", {200, 400}, 0),
 ]
 
