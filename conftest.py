@@ -1,9 +1,14 @@
 """Settings every pytest run needs, including `pytest --nbval path/to/one.ipynb`."""
 
-from tourapp.classroom.recording import kernel_environment
+import nbval.kernel
+
+from tourapp.classroom.recording import SocketFileKernelManager, kernel_environment
 
 # Notebook kernels inherit this environment: the one `make record` records in.
 kernel_environment()
+# nbval starts each kernel with jupyter_client's KernelManager, over TCP ports that four workers'
+# kernels and the tests' servers race for: its kernels talk through socket files instead.
+nbval.kernel.KernelManager = SocketFileKernelManager
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -17,7 +17,7 @@ from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 from tourapp.chapters import CHAPTERS
 from tourapp.chapters.paths import ROOT
 from tourapp.classroom.editions import mark
-from tourapp.classroom.recording import AsRun, kernel_environment, normalize
+from tourapp.classroom.recording import AsRun, kernel_environment, normalize, socket_files
 
 
 def record(path):
@@ -26,7 +26,8 @@ def record(path):
     nb = nbformat.read(path, as_version=4)
     mark(nb)
     # The same kernel nbval uses (--nbval-current-env), so recorded and tested outputs agree.
-    km = AsyncKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    kernel = {"kernel_name": CURRENT_ENV_KERNEL_NAME, "kernel_spec_manager": NbvalKernelspecManager()}
+    km = AsyncKernelManager(**kernel, **socket_files())  # two at a time: no TCP ports to race for
     client = AsRun(nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nbformat.write(normalize(nb), path)
@@ -35,6 +36,7 @@ def record(path):
 
 def main(argv):
     kernel_environment()  # the same kernel environment as the tests: hash seed, no hub prefix
+    socket_files()  # the socket folder, made here: the workers share it and this process removes it
     paths = argv or [str(ROOT / chapter.notebook) for chapter in CHAPTERS]
     failed = 0
     with ProcessPoolExecutor(max_workers=2) as pool:

@@ -11,12 +11,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from flask import Flask
-from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 from tourapp.chapters.paths import ROOT
 from tourapp.classroom.exercises import run
-from tourapp.classroom.recording import sanitize, sanitizers  # noqa: F401  (the tests' name for them)
+from tourapp.classroom.recording import SocketFileKernelManager, sanitize, sanitizers  # noqa: F401  (the tests' name for them)
 
 
 def make_app(name="probe"):
@@ -53,7 +52,7 @@ def scores(path):
 
 def kernel_manager():
     """Return a manager for a kernel running this environment's Python (like --nbval-current-env)."""
-    return KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
+    return SocketFileKernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager())
 
 
 # The tutorial's eight cities (data/cities.sql), as the apps serve them.

@@ -7,15 +7,30 @@ so that recording unchanged code gives no diff.
 
 from __future__ import annotations
 
+import atexit
 import configparser
 import os
 import re
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-__all__ = ["SANITIZE_FILE", "AsRun", "kernel_environment", "normalize", "sanitize", "sanitizers"]
+__all__ = [
+    "SANITIZE_FILE",
+    "AsRun",
+    "SocketFileKernelManager",
+    "kernel_environment",
+    "normalize",
+    "sanitize",
+    "sanitizers",
+    "socket_files",
+]
 
 SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")  # pyproject's --nbval-sanitize-with reads it too
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -35,6 +50,33 @@ def kernel_environment(environ=os.environ):
     # failed assert differently, so the kernels get the environment a learner has.
     for name in ("CI", "BUILD_NUMBER"):
         environ.pop(name, None)
+
+
+_SOCKETS: list[str] = []  # this process's folder for its kernels' socket files, made on first use
+
+
+def socket_files() -> dict[str, str]:
+    """Return a kernel manager's settings that make it reach its kernel through socket files, where there are any.
+
+    Over TCP, jupyter_client picks five free ports and the kernel binds them a moment later: a kernel
+    or server of another process may take one in between, and the kernel dies with "Address already
+    in use" before it answers (seen under ``pytest -n 4``). Files in a folder of this process's own
+    cannot be taken. Windows has no such sockets for ZeroMQ: there the settings stay TCP's.
+    """
+    if os.name != "posix":
+        return {}
+    if not _SOCKETS:
+        # Short, so that <folder>/k-<8 hex>-<port> fits a socket path's 107 bytes.
+        _SOCKETS.append(tempfile.mkdtemp(prefix="tourapp-kernels-"))
+        atexit.register(shutil.rmtree, _SOCKETS[0], ignore_errors=True)
+    return {"transport": "ipc", "ip": os.path.join(_SOCKETS[0], f"k-{uuid.uuid4().hex[:8]}")}
+
+
+class SocketFileKernelManager(KernelManager):
+    """A kernel manager that reaches its kernel through socket files (:func:`socket_files`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**socket_files(), **kwargs})
 
 
 def sanitizers():

@@ -61,7 +61,12 @@ async def execute(
                 folder, limits, kernel_name="python3", kernel_spec_manager=_ThisPython()
             )
         else:
-            km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
+            # Socket files in the submission's folder, as in the sandbox: kernels run side by side.
+            km = AsyncKernelManager(
+                kernel_name="python3",
+                kernel_spec_manager=_ThisPython(),
+                **({"transport": "ipc", "ip": os.path.join(folder, "k")} if os.name == "posix" else {}),
+            )
         _KERNELS.add(km)
         client = _Client(
             nb,
