@@ -1,11 +1,15 @@
 """The classroom kit: exercise checks, the student edition, and a student notebook run end to end."""
 
 import json
+import os
 import re
+import stat
 import time
 from functools import partial
+from pathlib import Path
 
 import nbformat
+import nbval.kernel
 import pytest
 import requests
 from flask import Flask
@@ -20,6 +24,7 @@ from tourapp.chapters.paths import ROOT
 from tourapp.classroom.editions import PLACEHOLDER, ClearSolutions, LockCells, strip_solutions, student_edition
 from tourapp.classroom.exercises import CHECK_CELL, expect, for_chapter, get, results_in, run
 from tourapp.classroom.exercises.registry import BROKEN
+from tourapp.classroom.recording import SocketFileKernelManager
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _CHECK_CALL = CHECK_CELL  # check("NN.k") alone: 01's demonstration of a wrong answer is not an exercise
@@ -215,3 +220,28 @@ def test_student_notebook_runs_top_to_bottom_and_every_check_says_not_done(path,
         assert result.status == "not done", str(result)
         assert result.message.startswith("not done yet: ") and "NotImplementedError" in result.message
         assert str(result).startswith(f"✗ {result.exercise} · ")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="ZeroMQ has socket files on POSIX systems only")
+def test_test_and_recording_kernels_talk_through_socket_files_no_port_to_race_for():
+    # test that the kernels nbval, make record and the tests start bind no TCP port that another
+    # process could take between jupyter_client's pick and the kernel's bind, and leave no files
+    assert nbval.kernel.KernelManager is SocketFileKernelManager  # conftest.py: nbval's kernels too
+    km = kernel_manager()
+    km.start_kernel()
+    kc = km.client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        info = km.get_connection_info()
+        names = ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]
+        sockets = [Path(f"{info['ip']}-{info[name]}") for name in names]
+        assert info["transport"] == "ipc"
+        assert all(stat.S_ISSOCK(path.stat().st_mode) for path in sockets)
+        outputs = []
+        kc.execute_interactive("print(6 * 7)", timeout=30, output_hook=outputs.append)
+        assert [out["content"].get("text") for out in outputs if out["msg_type"] == "stream"] == ["42\n"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert not any(path.exists() for path in sockets)
