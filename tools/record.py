@@ -26,8 +26,10 @@ def record(path):
     nb = nbformat.read(path, as_version=4)
     mark(nb)
     # The same kernel nbval uses (--nbval-current-env), so recorded and tested outputs agree.
-    kernel = {"kernel_name": CURRENT_ENV_KERNEL_NAME, "kernel_spec_manager": NbvalKernelspecManager()}
-    km = AsyncKernelManager(**kernel, **socket_files())  # two at a time: no TCP ports to race for
+    # Two notebooks at a time: their kernels talk through socket files, no TCP ports to race for.
+    km = AsyncKernelManager(
+        kernel_name=CURRENT_ENV_KERNEL_NAME, kernel_spec_manager=NbvalKernelspecManager(), **socket_files()
+    )
     client = AsRun(nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nbformat.write(normalize(nb), path)

@@ -55,16 +55,19 @@ def kernel_environment(environ=os.environ):
 _SOCKETS: list[str] = []  # this process's folder for its kernels' socket files, made on first use
 
 
-def socket_files() -> dict[str, str]:
+def socket_files(folder: str | None = None) -> dict[str, str]:
     """Return a kernel manager's settings that make it reach its kernel through socket files, where there are any.
 
     Over TCP, jupyter_client picks five free ports and the kernel binds them a moment later: a kernel
     or server of another process may take one in between, and the kernel dies with "Address already
     in use" before it answers (seen under ``pytest -n 4``). Files in a folder of this process's own
-    cannot be taken. Windows has no such sockets for ZeroMQ: there the settings stay TCP's.
+    cannot be taken: ``folder``, a kernel's own, or else one this process makes. Windows has no such
+    sockets for ZeroMQ: there the settings stay TCP's.
     """
     if os.name != "posix":
         return {}
+    if folder is not None:
+        return {"transport": "ipc", "ip": os.path.join(folder, "k")}
     if not _SOCKETS:
         # Short, so that <folder>/k-<8 hex>-<port> fits a socket path's 107 bytes.
         _SOCKETS.append(tempfile.mkdtemp(prefix="tourapp-kernels-"))

@@ -23,6 +23,7 @@ from nbformat.v4 import new_output
 
 from .. import sandbox
 from ..exercises import MIMETYPE
+from ..recording import socket_files
 from .model import name_cell, reason
 
 __all__ = ["OUTPUT_LIMIT", "execute", "kill_kernels"]
@@ -62,11 +63,7 @@ async def execute(
             )
         else:
             # Socket files in the submission's folder, as in the sandbox: kernels run side by side.
-            km = AsyncKernelManager(
-                kernel_name="python3",
-                kernel_spec_manager=_ThisPython(),
-                **({"transport": "ipc", "ip": os.path.join(folder, "k")} if os.name == "posix" else {}),
-            )
+            km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython(), **socket_files(folder))
         _KERNELS.add(km)
         client = _Client(
             nb,
